@@ -1,0 +1,36 @@
+# The two commands a new machine needs (see README.md):
+#   make run    install what is missing, build, open the app
+#   make test   install what is missing, build once, run every test
+# Everything builds into the one ./target directory.
+
+CARGO ?= cargo
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: run test deps-run deps-test ui build test-rust test-ui test-e2e
+
+run: deps-run ui
+	$(CARGO) run -p mockloop-app --bin mockloop
+
+test: deps-test ui build test-rust test-ui test-e2e
+
+deps-run:
+	scripts/install-deps.sh run
+
+deps-test:
+	scripts/install-deps.sh test
+
+# The window embeds ui/dist at compile time, so the UI is built first.
+ui:
+	cd ui && npm run build
+
+build: ui
+	$(CARGO) build --workspace --all-targets
+
+test-rust: build
+	$(CARGO) test --workspace
+
+test-ui:
+	cd ui && npm run check && npm test
+
+test-e2e: build
+	node --test --test-reporter=spec tests/e2e/

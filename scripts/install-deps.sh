@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what mockloop needs and is missing, on Debian 12 / Ubuntu.
+#   scripts/install-deps.sh run    build tools and the libraries the window links against
+#   scripts/install-deps.sh test   the above, plus Xvfb, WebKitWebDriver, PulseAudio,
+#                                  espeak-ng and sox (headless tests) and tauri-driver
+# Only missing packages are installed; a machine that has them all is left alone.
+set -euo pipefail
+
+what=${1:-run}
+run_pkgs=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev
+  libjavascriptcoregtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libasound2-dev)
+test_pkgs=(xvfb webkit2gtk-driver pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox)
+
+pkgs=("${run_pkgs[@]}")
+[ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing with apt-get: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+need() { command -v "$1" >/dev/null || { echo "error: $1 is required: $2" >&2; exit 1; }; }
+need cargo "install Rust with rustup (https://rustup.rs)"
+need node "install Node.js 20.19 or newer"
+need npm "install npm (comes with Node.js)"
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
+  { echo "error: Node.js 20.19 or newer is required (found $(node --version))" >&2; exit 1; }
+
+if [ "$what" = test ] && ! command -v tauri-driver >/dev/null; then
+  echo "Installing tauri-driver with cargo"
+  cargo install tauri-driver --version "^2" --locked --quiet
+fi
+
+# The UI's packages, exactly as locked.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "Installing the UI's npm packages"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+fi

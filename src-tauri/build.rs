@@ -1,0 +1,12 @@
+fn main() {
+    // tauri.conf.json lives at the repository root (the product owner's
+    // layout). Listing the app's commands makes tauri-build generate an
+    // `allow-<command>` permission for each, so the capability file can grant
+    // exactly these and nothing else.
+    let commands = tauri_build::AppManifest::new().commands(&["list_loops", "start_run", "run_state", "run_action"]);
+    let attributes = tauri_build::Attributes::new().config_path("../tauri.conf.json").app_manifest(commands);
+    if let Err(e) = tauri_build::try_build(attributes) {
+        eprintln!("tauri-build failed: {e:#}");
+        std::process::exit(1);
+    }
+}

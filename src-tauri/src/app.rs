@@ -1,0 +1,133 @@
+//! The window: Tauri commands and events over the core's [`Session`].
+//!
+//! Invariants: the session (and so the database) is only touched while
+//! holding `AppState::session`; the ticker thread is the only source of
+//! `run-tick` events; no business logic lives here.
+
+use mockloop_core::clock::SystemClock;
+use mockloop_core::loops::Loop;
+use mockloop_core::paths;
+use mockloop_core::session::{Action, RunView, Session, Update};
+use mockloop_core::store::RunSummary;
+use serde::Serialize;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tauri::{Emitter, Manager, State};
+
+/// How often countdowns are pushed to the window: fast enough that a
+/// displayed second never lags visibly, slow enough to cost nothing.
+const TICK_EVERY: Duration = Duration::from_millis(200);
+
+struct AppState {
+    /// `Err` holds why the data dir could not be opened, shown by every command.
+    session: Mutex<Result<Session, String>>,
+}
+
+impl AppState {
+    fn session(&self) -> Result<MutexGuard<'_, Result<Session, String>>, String> {
+        self.session.lock().map_err(|_| "internal error: the session lock was poisoned".to_owned())
+    }
+}
+
+fn with_session<T>(state: &AppState, f: impl FnOnce(&mut Session) -> Result<T, String>) -> Result<T, String> {
+    let mut guard = state.session()?;
+    match guard.as_mut() {
+        Ok(session) => f(session),
+        Err(why) => Err(why.clone()),
+    }
+}
+
+/// What the home screen shows.
+#[derive(Serialize)]
+struct Home {
+    loops: Vec<Loop>,
+    problems: Vec<String>,
+    recent_runs: Vec<RunSummary>,
+    active: Option<RunView>,
+}
+
+#[tauri::command]
+fn list_loops(state: State<'_, AppState>) -> Result<Home, String> {
+    with_session(&state, |s| {
+        Ok(Home {
+            loops: s.catalog().loops.clone(),
+            problems: s.catalog().problems.iter().map(ToString::to_string).collect(),
+            recent_runs: s.store().recent_runs(10).map_err(|e| e.to_string())?,
+            active: s.view(),
+        })
+    })
+}
+
+#[tauri::command]
+fn start_run(state: State<'_, AppState>, loop_id: String, round_id: Option<String>) -> Result<RunView, String> {
+    let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    with_session(&state, |s| s.start(&loop_id, round_id.as_deref(), true, seed).map_err(|e| e.to_string()))
+}
+
+#[tauri::command]
+fn run_state(state: State<'_, AppState>) -> Result<Option<RunView>, String> {
+    with_session(&state, |s| Ok(s.view()))
+}
+
+#[tauri::command]
+fn run_action(state: State<'_, AppState>, action: Action) -> Result<Update, String> {
+    with_session(&state, |s| s.act(action).map_err(|e| e.to_string()))
+}
+
+/// Opens the window; returns the process exit code.
+pub fn run(data_dir: Option<&Path>) -> i32 {
+    if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        eprintln!("error: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); headless commands: mockloop --help");
+        return 1;
+    }
+    let session = paths::data_dir(data_dir)
+        .and_then(|dir| Session::open(&dir, Arc::new(SystemClock::new())).map_err(|e| e.to_string()));
+    if let Err(why) = &session {
+        eprintln!("error: {why}");
+    }
+    let result = tauri::Builder::default()
+        .manage(AppState { session: Mutex::new(session) })
+        .invoke_handler(tauri::generate_handler![list_loops, start_run, run_state, run_action])
+        .setup(|app| {
+            let handle = app.handle().clone();
+            std::thread::Builder::new().name("ticker".into()).spawn(move || ticker(handle))?;
+            Ok(())
+        })
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    let app = match result {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("error: cannot open the window: {e}");
+            return 1;
+        }
+    };
+    app.run(|handle, event| {
+        // Closing the window mid-answer must keep the time used so far.
+        if let tauri::RunEvent::Exit = event {
+            let saved = with_session(&handle.state::<AppState>(), |s| s.save_active().map_err(|e| e.to_string()));
+            if let Err(e) = saved {
+                eprintln!("error: could not save the rehearsal on exit: {e}");
+            }
+        }
+    });
+    0
+}
+
+/// Pushes the active run's countdowns (and any warnings) to the window.
+fn ticker(handle: tauri::AppHandle) {
+    loop {
+        std::thread::sleep(TICK_EVERY);
+        let state = handle.state::<AppState>();
+        let update = with_session(&state, |s| s.tick().map_err(|e| e.to_string()));
+        match update {
+            Ok(Some(update)) => {
+                let _ = handle.emit("run-tick", update);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let _ = handle.emit("run-error", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! mockloop's core: interview loops as data, the rehearsal engine, and the
+//! SQLite store. No GUI dependency, so all of it builds and tests headless;
+//! the Tauri app (`src-tauri/`) is a thin shell over [`session::Session`].
+#![warn(missing_docs)]
+
+pub mod clock;
+pub mod loops;
+pub mod paths;
+pub mod rehearsal;
+pub mod session;
+pub mod store;

@@ -1,0 +1,10 @@
+//! Interview loops as data: the model, the parser/validator and the catalog.
+
+pub mod catalog;
+pub mod model;
+pub mod parse;
+pub mod problem;
+
+pub use catalog::{validate_file, Catalog};
+pub use model::{ChecklistItem, Competency, Loop, LoopSource, Question, Round};
+pub use problem::Problem;

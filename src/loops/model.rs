@@ -1,0 +1,136 @@
+//! The validated, in-memory shape of an interview loop. Built only by
+//! [`super::parse`], so every value here has already passed validation.
+
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Where a loop came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum LoopSource {
+    /// Shipped inside the binary.
+    #[serde(serialize_with = "serialize_builtin")]
+    Builtin,
+    /// A user's file.
+    File(PathBuf),
+}
+
+fn serialize_builtin<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("builtin")
+}
+
+impl std::fmt::Display for LoopSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoopSource::Builtin => f.write_str("builtin"),
+            LoopSource::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// A whole interview loop: its competencies, its rounds in order, and the
+/// question banks the rounds draw from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Loop {
+    /// Stable identifier, e.g. `microsoft-pm`.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// What this loop rehearses.
+    pub description: String,
+    /// Built-in or a user's file.
+    pub source: LoopSource,
+    /// What the rounds evaluate.
+    pub competencies: Vec<Competency>,
+    /// Rounds in interview order.
+    pub rounds: Vec<Round>,
+    /// Every question of every bank; a round draws from those of its `kind`.
+    pub questions: Vec<Question>,
+}
+
+/// Something an interviewer scores, e.g. "customer obsession".
+#[derive(Debug, Clone, Serialize)]
+pub struct Competency {
+    /// Identifier referenced by rounds and checklist items.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// What a strong candidate shows.
+    pub description: String,
+}
+
+/// One interview of the loop.
+#[derive(Debug, Clone, Serialize)]
+pub struct Round {
+    /// Identifier, unique within the loop.
+    pub id: String,
+    /// The question bank this round draws from.
+    pub kind: String,
+    /// Human title.
+    pub title: String,
+    /// Length of the round.
+    pub minutes: u32,
+    /// Default time for a main answer.
+    pub answer_seconds: u32,
+    /// Default time for each follow-up probe.
+    pub probe_seconds: u32,
+    /// Whether a loop may leave this round out (e.g. a second behavioural).
+    pub optional: bool,
+    /// Competency ids this round probes.
+    pub competencies: Vec<String>,
+    /// What the candidate rates themself on afterwards.
+    pub checklist: Vec<ChecklistItem>,
+}
+
+/// One observable behaviour the candidate rates after a round.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChecklistItem {
+    /// Identifier, unique within the loop.
+    pub id: String,
+    /// The behaviour, in words the candidate can rate honestly.
+    pub text: String,
+    /// The competency this item is evidence for.
+    pub competency: String,
+}
+
+/// An interviewer's question with the follow-ups that test depth.
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    /// Identifier, unique within the loop.
+    pub id: String,
+    /// The bank (round kind) it belongs to.
+    pub kind: String,
+    /// The question as asked aloud.
+    pub text: String,
+    /// How long a good spoken answer takes.
+    pub target_seconds: u32,
+    /// Follow-up probes, in the order an interviewer would ask them.
+    pub probes: Vec<String>,
+}
+
+impl Loop {
+    /// The questions a round of `kind` draws from, in file order.
+    pub fn bank<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Question> + 'a {
+        self.questions.iter().filter(move |q| q.kind == kind)
+    }
+
+    /// The round with this id.
+    pub fn round(&self, id: &str) -> Option<&Round> {
+        self.rounds.iter().find(|r| r.id == id)
+    }
+
+    /// The question with this id.
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// The competency with this id.
+    pub fn competency(&self, id: &str) -> Option<&Competency> {
+        self.competencies.iter().find(|c| c.id == id)
+    }
+
+    /// Total minutes of the rounds, optional ones included or not.
+    pub fn total_minutes(&self, include_optional: bool) -> u32 {
+        self.rounds.iter().filter(|r| include_optional || !r.optional).map(|r| r.minutes).sum()
+    }
+}

@@ -1,0 +1,23 @@
+//! Where mockloop keeps the user's data.
+
+use std::path::{Path, PathBuf};
+
+/// Environment variable that overrides the data dir (as `--data-dir` does).
+pub const DATA_DIR_ENV: &str = "MOCKLOOP_DATA_DIR";
+
+/// The data dir: `explicit` if given (from `--data-dir` or
+/// `MOCKLOOP_DATA_DIR`), else the platform's app-data folder
+/// (`~/.local/share/mockloop` on Linux).
+pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
+    if let Some(dir) = explicit {
+        return Ok(dir.to_path_buf());
+    }
+    dirs::data_dir()
+        .map(|d| d.join("mockloop"))
+        .ok_or_else(|| format!("cannot find this system's app-data folder; pass --data-dir DIR or set {DATA_DIR_ENV}"))
+}
+
+/// Where the user's own loop files live.
+pub fn loops_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("loops")
+}

@@ -1,0 +1,9 @@
+//! Rehearsing a loop against the clock: plans, countdowns and the state machine.
+
+pub mod countdown;
+pub mod engine;
+pub mod plan;
+
+pub use countdown::{format_remaining, Countdown};
+pub use engine::{Phase, Position, Rehearsal, RunEvent, Thresholds, Timer};
+pub use plan::{PlanError, PlannedQuestion, PlannedRound, RunPlan};

@@ -1,0 +1,340 @@
+//! A rehearsal session: the catalog, the store and at most one active run,
+//! kept in step. The app and the CLI drive runs only through this type, so
+//! every transition of the engine is persisted the same way.
+
+use crate::clock::Clock;
+use crate::loops::{Catalog, ChecklistItem, Loop};
+use crate::paths;
+use crate::rehearsal::{format_remaining, Phase, PlanError, Rehearsal, RunEvent, RunPlan, Thresholds};
+use crate::store::{Rating, Store, StoreError};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often a running answer's progress is saved even if nothing happens,
+/// so a crash or a closed window loses at most this much time used.
+const AUTOSAVE_EVERY: Duration = Duration::from_secs(5);
+
+/// What can go wrong while rehearsing, said for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No loop with that id is loaded.
+    #[error("no loop \"{0}\" is loaded (see `mockloop loops`)")]
+    UnknownLoop(String),
+    /// The plan could not be made.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// An action needs a run and there is none.
+    #[error("no rehearsal is in progress")]
+    NoActiveRun,
+    /// A rating is out of range or names an item the round does not have.
+    #[error("{0}")]
+    BadAssessment(String),
+}
+
+/// Result of session operations.
+pub type Result<T> = std::result::Result<T, SessionError>;
+
+/// What the user can do to a running rehearsal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Move on (next probe, question, assessment or round).
+    Next,
+    /// Pause both countdowns.
+    Pause,
+    /// Resume them.
+    Resume,
+    /// End the round now and go to self-assessment.
+    FinishRound,
+}
+
+/// A countdown as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimerView {
+    /// Milliseconds left; negative in overtime.
+    pub remaining_ms: i64,
+    /// Milliseconds given.
+    pub budget_ms: i64,
+    /// `m:ss`, or `+m:ss` in overtime.
+    pub label: String,
+    /// Whether time is past the budget.
+    pub overtime: bool,
+}
+
+impl TimerView {
+    fn new(remaining_ms: i64, budget_ms: i64) -> Self {
+        Self { remaining_ms, budget_ms, label: format_remaining(remaining_ms), overtime: remaining_ms < 0 }
+    }
+}
+
+/// A competency as shown beside a round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CompetencyRef {
+    /// Id.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+}
+
+/// Everything the round screen shows about the active run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunView {
+    /// The run's id in the store.
+    pub run_id: i64,
+    /// The loop.
+    pub loop_id: String,
+    /// Its title.
+    pub loop_title: String,
+    /// Answering, assessing or finished.
+    pub phase: Phase,
+    /// Whether the countdowns are paused.
+    pub paused: bool,
+    /// 1-based round number and the count of rounds in the run.
+    pub round_number: usize,
+    /// Rounds in the run.
+    pub round_count: usize,
+    /// The round's id.
+    pub round_id: String,
+    /// The round's kind.
+    pub round_kind: String,
+    /// The round's title.
+    pub round_title: String,
+    /// What the round probes.
+    pub competencies: Vec<CompetencyRef>,
+    /// What the candidate rates after the round.
+    pub checklist: Vec<ChecklistItem>,
+    /// 1-based question number within the round, and the count.
+    pub question_number: usize,
+    /// Questions in the round.
+    pub question_count: usize,
+    /// The question being answered.
+    pub question_id: String,
+    /// Its text.
+    pub question: String,
+    /// The follow-up probe being answered, if any.
+    pub probe: Option<String>,
+    /// 1-based probe number, if answering a probe.
+    pub probe_number: Option<usize>,
+    /// Probes this question has.
+    pub probe_count: usize,
+    /// The answer countdown.
+    pub answer_timer: TimerView,
+    /// The round countdown.
+    pub round_timer: TimerView,
+}
+
+/// A view plus what happened since the last one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Update {
+    /// The run now.
+    pub view: RunView,
+    /// Warnings and endings, in order.
+    pub events: Vec<RunEvent>,
+}
+
+struct Active {
+    run_id: i64,
+    engine: Rehearsal,
+    last_saved: Duration,
+}
+
+/// The catalog, the store and the active run.
+pub struct Session {
+    catalog: Catalog,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    thresholds: Thresholds,
+    active: Option<Active>,
+}
+
+impl Session {
+    /// Opens the data dir: its database and its user loops.
+    pub fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
+        let store = Store::open_in(data_dir)?;
+        let catalog = Catalog::load(Some(&paths::loops_dir(data_dir)));
+        Ok(Self { catalog, store, clock, thresholds: Thresholds::default(), active: None })
+    }
+
+    /// The loops, and the problems with the user's loop files.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The store, for read-only listings.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Starts a run of a whole loop (`round == None`) or of one round.
+    /// Any active run is saved and left resumable.
+    pub fn start(&mut self, loop_id: &str, round: Option<&str>, include_optional: bool, seed: u64) -> Result<RunView> {
+        self.save_active()?;
+        let lp = self.catalog.get(loop_id).ok_or_else(|| SessionError::UnknownLoop(loop_id.to_owned()))?;
+        let plan = match round {
+            Some(round_id) => RunPlan::single_round(lp, round_id, seed)?,
+            None => RunPlan::whole_loop(lp, include_optional, seed),
+        };
+        let now = self.clock.now();
+        let engine = Rehearsal::start(plan, self.thresholds.clone(), now);
+        let run_id = self.store.create_run(lp, &engine, Utc::now())?;
+        self.active = Some(Active { run_id, engine, last_saved: now });
+        self.view().ok_or(SessionError::NoActiveRun)
+    }
+
+    /// Resumes a stored run exactly where it was saved, paused.
+    pub fn resume(&mut self, run_id: i64) -> Result<RunView> {
+        self.save_active()?;
+        let engine = self.store.load_state(run_id)?;
+        if self.catalog.get(&engine.plan().loop_id).is_none() {
+            return Err(SessionError::UnknownLoop(engine.plan().loop_id.clone()));
+        }
+        self.active = Some(Active { run_id, engine, last_saved: self.clock.now() });
+        self.view().ok_or(SessionError::NoActiveRun)
+    }
+
+    /// Applies a user action and persists what it ended.
+    pub fn act(&mut self, action: Action) -> Result<Update> {
+        let now = self.clock.now();
+        let active = self.active.as_mut().ok_or(SessionError::NoActiveRun)?;
+        let events = match action {
+            Action::Next => active.engine.next(now),
+            Action::FinishRound => active.engine.finish_round(now),
+            Action::Pause => {
+                active.engine.pause(now);
+                Vec::new()
+            }
+            Action::Resume => {
+                active.engine.resume(now);
+                Vec::new()
+            }
+        };
+        self.persist(&events, now)?;
+        Ok(Update { view: self.view().ok_or(SessionError::NoActiveRun)?, events })
+    }
+
+    /// Checks the countdowns' thresholds and saves progress now and then.
+    /// `None` when no run is active.
+    pub fn tick(&mut self) -> Result<Option<Update>> {
+        let now = self.clock.now();
+        let Some(active) = self.active.as_mut() else { return Ok(None) };
+        let events = active.engine.tick(now);
+        if now.saturating_sub(active.last_saved) >= AUTOSAVE_EVERY {
+            self.persist(&[], now)?;
+        }
+        Ok(self.view().map(|view| Update { view, events }))
+    }
+
+    /// Saves the self-assessment of the round being assessed (or of an
+    /// earlier round of the active run, given its 0-based position).
+    pub fn save_assessment(&mut self, position: Option<usize>, ratings: &[Rating], note: &str) -> Result<()> {
+        let active = self.active.as_ref().ok_or(SessionError::NoActiveRun)?;
+        let position = position.unwrap_or(active.engine.position().round);
+        let planned = active
+            .engine
+            .plan()
+            .rounds
+            .get(position)
+            .ok_or_else(|| SessionError::BadAssessment(format!("this run has no round {}", position + 1)))?;
+        let lp = self.catalog.get(&active.engine.plan().loop_id).ok_or_else(|| SessionError::UnknownLoop(active.engine.plan().loop_id.clone()))?;
+        let round = lp.round(&planned.round_id).ok_or_else(|| SessionError::UnknownLoop(lp.id.clone()))?;
+        let mut checked = Vec::with_capacity(ratings.len());
+        for r in ratings {
+            if !(1..=4).contains(&r.rating) {
+                return Err(SessionError::BadAssessment(format!("rating {} is outside 1 (missing) to 4 (strong)", r.rating)));
+            }
+            let item = round.checklist.iter().find(|i| i.id == r.item_id).ok_or_else(|| {
+                SessionError::BadAssessment(format!("round \"{}\" has no checklist item \"{}\"", round.id, r.item_id))
+            })?;
+            checked.push(Rating { item_id: item.id.clone(), competency: item.competency.clone(), rating: r.rating });
+        }
+        let run_id = active.run_id;
+        self.store.save_assessment(run_id, position, &checked, note, Utc::now())?;
+        Ok(())
+    }
+
+    /// The active run as the UI shows it.
+    pub fn view(&self) -> Option<RunView> {
+        let active = self.active.as_ref()?;
+        let lp = self.catalog.get(&active.engine.plan().loop_id)?;
+        Some(build_view(lp, active.run_id, &active.engine, self.clock.now()))
+    }
+
+    /// Saves the active run (if any) at the current time.
+    pub fn save_active(&mut self) -> Result<()> {
+        let now = self.clock.now();
+        if self.active.is_some() {
+            self.persist(&[], now)?;
+        }
+        Ok(())
+    }
+
+    fn persist(&mut self, events: &[RunEvent], now: Duration) -> Result<()> {
+        let Some(active) = self.active.as_mut() else { return Ok(()) };
+        let at = Utc::now();
+        for event in events {
+            match event {
+                RunEvent::AnswerEnded { round, question_id, probe, used_ms, given_ms } => {
+                    self.store.record_answer(active.run_id, *round, question_id, *probe, *given_ms, *used_ms, at)?;
+                }
+                RunEvent::RoundEnded { round, used_ms, .. } => self.store.end_round(active.run_id, *round, *used_ms, at)?,
+                RunEvent::RunFinished | RunEvent::Warning { .. } => {}
+            }
+        }
+        let snapshot = active.engine.snapshot(now);
+        if active.engine.phase() == Phase::Finished {
+            self.store.finish_run(active.run_id, &snapshot, at)?;
+        } else {
+            self.store.save_state(active.run_id, &snapshot, at)?;
+        }
+        active.last_saved = now;
+        Ok(())
+    }
+}
+
+fn build_view(lp: &Loop, run_id: i64, engine: &Rehearsal, now: Duration) -> RunView {
+    let pos = engine.position();
+    let planned_round = &engine.plan().rounds[pos.round.min(engine.plan().rounds.len().saturating_sub(1))];
+    let round = lp.round(&planned_round.round_id);
+    let planned_q = &planned_round.questions[pos.question.min(planned_round.questions.len().saturating_sub(1))];
+    let question = lp.question(&planned_q.question_id);
+    let probe = pos.probe.and_then(|p| question.and_then(|q| q.probes.get(p)).cloned());
+    RunView {
+        run_id,
+        loop_id: lp.id.clone(),
+        loop_title: lp.title.clone(),
+        phase: engine.phase(),
+        paused: engine.is_paused(),
+        round_number: pos.round + 1,
+        round_count: engine.plan().rounds.len(),
+        round_id: planned_round.round_id.clone(),
+        round_kind: round.map(|r| r.kind.clone()).unwrap_or_default(),
+        round_title: round.map(|r| r.title.clone()).unwrap_or_default(),
+        competencies: round
+            .map(|r| {
+                r.competencies
+                    .iter()
+                    .map(|id| CompetencyRef {
+                        id: id.clone(),
+                        name: lp.competency(id).map_or_else(|| id.clone(), |c| c.name.clone()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        checklist: round.map(|r| r.checklist.clone()).unwrap_or_default(),
+        question_number: pos.question + 1,
+        question_count: planned_round.questions.len(),
+        question_id: planned_q.question_id.clone(),
+        question: question.map(|q| q.text.clone()).unwrap_or_default(),
+        probe,
+        probe_number: pos.probe.map(|p| p + 1),
+        probe_count: planned_q.probes,
+        answer_timer: TimerView::new(engine.answer_remaining_ms(now), engine.answer_budget_ms()),
+        round_timer: TimerView::new(engine.round_remaining_ms(now), engine.round_budget_ms()),
+    }
+}

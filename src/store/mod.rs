@@ -1,0 +1,340 @@
+//! The SQLite store: the only module that touches the database.
+//!
+//! Invariants: foreign keys are on; the journal is WAL so a crash never
+//! corrupts earlier data; every change of more than one row runs in one
+//! transaction; a database written by a newer mockloop is refused before
+//! anything is written to it.
+
+mod schema;
+
+use crate::loops::Loop;
+use crate::rehearsal::Rehearsal;
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+pub use schema::current_version;
+
+/// The database file's name inside the data dir.
+pub const DB_FILE: &str = "mockloop.sqlite3";
+
+/// What went wrong with the database, in words for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file was written by a newer mockloop.
+    #[error("{path} was written by a newer version of mockloop (schema {found}, this build knows up to {supported}); it was left untouched: update mockloop to open it")]
+    TooNew {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The newest this build understands.
+        supported: i64,
+    },
+    /// SQLite failed.
+    #[error("database {path}: {source}")]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// The underlying error.
+        source: rusqlite::Error,
+    },
+    /// A stored run could not be read back.
+    #[error("run {run_id} has a damaged saved state: {source}")]
+    BadState {
+        /// The run.
+        run_id: i64,
+        /// Why it could not be decoded.
+        source: serde_json::Error,
+    },
+    /// No such run (or round of a run).
+    #[error("{0} not found")]
+    NotFound(String),
+}
+
+/// Result of store operations.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// One self-assessment rating of a checklist item, 1 (missing) to 4 (strong).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Rating {
+    /// The checklist item.
+    pub item_id: String,
+    /// The competency it is evidence for (copied, so history survives edits to the loop).
+    pub competency: String,
+    /// 1 = missing, 2 = weak, 3 = solid, 4 = strong.
+    pub rating: u8,
+}
+
+/// A run as listed on the home screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunSummary {
+    /// Run id.
+    pub id: i64,
+    /// The loop rehearsed.
+    pub loop_id: String,
+    /// Its title when the run started.
+    pub loop_title: String,
+    /// RFC 3339.
+    pub started_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// RFC 3339, or `None` while unfinished.
+    pub finished_at: Option<String>,
+}
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl Store {
+    /// Opens (creating if needed) `<data_dir>/mockloop.sqlite3`.
+    pub fn open_in(data_dir: &Path) -> Result<Self> {
+        if let Err(e) = std::fs::create_dir_all(data_dir) {
+            return Err(StoreError::Sqlite {
+                path: data_dir.to_path_buf(),
+                source: rusqlite::Error::InvalidPath(format!("cannot create the data folder: {e}").into()),
+            });
+        }
+        Self::open(&data_dir.join(DB_FILE))
+    }
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Self> {
+        let sql = |source| StoreError::Sqlite { path: path.to_path_buf(), source };
+        let conn = Connection::open(path).map_err(sql)?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
+        if found > current_version() {
+            return Err(StoreError::TooNew { path: path.to_path_buf(), found, supported: current_version() });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
+        conn.pragma_update(None, "foreign_keys", true).map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(sql)?;
+        let mut store = Self { conn, path: path.to_path_buf() };
+        store.migrate(found)?;
+        Ok(store)
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite { path: self.path.clone(), source }
+    }
+
+    fn migrate(&mut self, from: i64) -> Result<()> {
+        for (i, migration) in schema::MIGRATIONS.iter().enumerate().skip(usize::try_from(from).unwrap_or(0)) {
+            let tx = self.conn.transaction().map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })?;
+            let to = i as i64 + 1;
+            let applied = tx.execute_batch(migration).and_then(|()| tx.pragma_update(None, "user_version", to));
+            applied.and_then(|()| tx.commit()).map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })?;
+        }
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.sql(e))
+    }
+
+    /// Records a new run with one row per planned round, in one transaction.
+    pub fn create_run(&mut self, lp: &Loop, state: &Rehearsal, at: DateTime<Utc>) -> Result<i64> {
+        let json = serde_json::to_string(state).expect("engine state always serialises");
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute(
+            "INSERT INTO runs (loop_id, loop_title, started_at, updated_at, state) VALUES (?1, ?2, ?3, ?3, ?4)",
+            params![lp.id, lp.title, stamp(at), json],
+        )
+        .map_err(sql)?;
+        let run_id = tx.last_insert_rowid();
+        for (position, planned) in state.plan().rounds.iter().enumerate() {
+            let kind = lp.round(&planned.round_id).map_or("", |r| r.kind.as_str());
+            tx.execute(
+                "INSERT INTO run_rounds (run_id, position, round_id, round_kind, given_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![run_id, position as i64, planned.round_id, kind, planned.round_ms],
+            )
+            .map_err(sql)?;
+        }
+        tx.commit().map_err(sql)?;
+        Ok(run_id)
+    }
+
+    /// Saves the engine's state so the run can resume after the app closes.
+    pub fn save_state(&self, run_id: i64, state: &Rehearsal, at: DateTime<Utc>) -> Result<()> {
+        let json = serde_json::to_string(state).expect("engine state always serialises");
+        let changed = self
+            .conn
+            .execute("UPDATE runs SET state = ?1, updated_at = ?2 WHERE id = ?3", params![json, stamp(at), run_id])
+            .map_err(|e| self.sql(e))?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("run {run_id}")));
+        }
+        Ok(())
+    }
+
+    /// Reads a run's saved engine state.
+    pub fn load_state(&self, run_id: i64) -> Result<Rehearsal> {
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT state FROM runs WHERE id = ?1", [run_id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.sql(e))?;
+        let json = json.ok_or_else(|| StoreError::NotFound(format!("run {run_id}")))?;
+        serde_json::from_str(&json).map_err(|source| StoreError::BadState { run_id, source })
+    }
+
+    fn run_round_id(&self, run_id: i64, position: usize) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT id FROM run_rounds WHERE run_id = ?1 AND position = ?2",
+                params![run_id, position as i64],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?
+            .ok_or_else(|| StoreError::NotFound(format!("round {position} of run {run_id}")))
+    }
+
+    /// Records an answer (main or probe) that ended; returns its id.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_answer(
+        &self,
+        run_id: i64,
+        position: usize,
+        question_id: &str,
+        probe: Option<usize>,
+        given_ms: i64,
+        used_ms: i64,
+        at: DateTime<Utc>,
+    ) -> Result<i64> {
+        let round = self.run_round_id(run_id, position)?;
+        self.conn
+            .execute(
+                "INSERT INTO answers (run_round_id, question_id, probe_index, given_ms, used_ms, ended_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![round, question_id, probe.map(|p| p as i64), given_ms, used_ms, stamp(at)],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Records the time a round took.
+    pub fn end_round(&self, run_id: i64, position: usize, used_ms: i64, at: DateTime<Utc>) -> Result<()> {
+        let round = self.run_round_id(run_id, position)?;
+        self.conn
+            .execute("UPDATE run_rounds SET used_ms = ?1, ended_at = ?2 WHERE id = ?3", params![used_ms, stamp(at), round])
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Saves (or replaces) a round's self-assessment, all in one transaction.
+    pub fn save_assessment(
+        &mut self,
+        run_id: i64,
+        position: usize,
+        ratings: &[Rating],
+        note: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let round = self.run_round_id(run_id, position)?;
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute("DELETE FROM ratings WHERE run_round_id = ?1", [round]).map_err(sql)?;
+        for r in ratings {
+            tx.execute(
+                "INSERT INTO ratings (run_round_id, item_id, competency, rating, rated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![round, r.item_id, r.competency, r.rating, stamp(at)],
+            )
+            .map_err(sql)?;
+        }
+        tx.execute(
+            "INSERT INTO round_notes (run_round_id, note, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT(run_round_id) DO UPDATE SET note = excluded.note, updated_at = excluded.updated_at",
+            params![round, note, stamp(at)],
+        )
+        .map_err(sql)?;
+        tx.commit().map_err(sql)
+    }
+
+    /// The ratings saved for a round of a run.
+    pub fn ratings(&self, run_id: i64, position: usize) -> Result<Vec<Rating>> {
+        let round = self.run_round_id(run_id, position)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT item_id, competency, rating FROM ratings WHERE run_round_id = ?1 ORDER BY item_id")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([round], |r| Ok(Rating { item_id: r.get(0)?, competency: r.get(1)?, rating: r.get(2)? }))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
+    }
+
+    /// Marks a run finished, with its final state.
+    pub fn finish_run(&self, run_id: i64, state: &Rehearsal, at: DateTime<Utc>) -> Result<()> {
+        self.save_state(run_id, state, at)?;
+        self.conn
+            .execute("UPDATE runs SET finished_at = ?1 WHERE id = ?2", params![stamp(at), run_id])
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// The most recently touched runs, newest first.
+    pub fn recent_runs(&self, limit: usize) -> Result<Vec<RunSummary>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, loop_id, loop_title, started_at, updated_at, finished_at
+                 FROM runs ORDER BY updated_at DESC, id DESC LIMIT ?1",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok(RunSummary {
+                    id: r.get(0)?,
+                    loop_id: r.get(1)?,
+                    loop_title: r.get(2)?,
+                    started_at: r.get(3)?,
+                    updated_at: r.get(4)?,
+                    finished_at: r.get(5)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
+    }
+
+    /// Answers recorded for a run, as (round position, question id, probe, used ms), in order.
+    pub fn answers(&self, run_id: i64) -> Result<Vec<(usize, String, Option<usize>, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT rr.position, a.question_id, a.probe_index, a.used_ms
+                 FROM answers a JOIN run_rounds rr ON rr.id = a.run_round_id
+                 WHERE rr.run_id = ?1 ORDER BY a.id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([run_id], |r| {
+                let position: i64 = r.get(0)?;
+                let probe: Option<i64> = r.get(2)?;
+                Ok((position as usize, r.get(1)?, probe.map(|p| p as usize), r.get(3)?))
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
+    }
+}

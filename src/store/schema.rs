@@ -1,0 +1,74 @@
+//! Schema migrations. Each entry upgrades the database by one version; the
+//! version lives in SQLite's `user_version`. Never edit a shipped migration:
+//! add a new one.
+
+/// Migrations in order; after applying the first `n`, `user_version` is `n`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: runs, their rounds, questions asked, takes, ratings and notes.
+    r#"
+    CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY,
+        loop_id     TEXT NOT NULL,
+        loop_title  TEXT NOT NULL,
+        started_at  TEXT NOT NULL,             -- RFC 3339, UTC
+        updated_at  TEXT NOT NULL,
+        finished_at TEXT,                      -- NULL while unfinished
+        state       TEXT NOT NULL              -- JSON snapshot of the engine
+    );
+    CREATE INDEX runs_unfinished ON runs(finished_at, updated_at);
+
+    CREATE TABLE run_rounds (
+        id          INTEGER PRIMARY KEY,
+        run_id      INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,          -- order in the run, from 0
+        round_id    TEXT NOT NULL,
+        round_kind  TEXT NOT NULL,
+        given_ms    INTEGER NOT NULL,
+        used_ms     INTEGER,                   -- NULL until the round ends
+        ended_at    TEXT,
+        UNIQUE (run_id, position)
+    );
+
+    CREATE TABLE answers (
+        id           INTEGER PRIMARY KEY,
+        run_round_id INTEGER NOT NULL REFERENCES run_rounds(id) ON DELETE CASCADE,
+        question_id  TEXT NOT NULL,
+        probe_index  INTEGER,                  -- NULL for the main answer
+        given_ms     INTEGER NOT NULL,
+        used_ms      INTEGER NOT NULL,
+        ended_at     TEXT NOT NULL
+    );
+
+    CREATE TABLE takes (
+        id              INTEGER PRIMARY KEY,
+        answer_id       INTEGER REFERENCES answers(id) ON DELETE SET NULL,
+        path            TEXT NOT NULL UNIQUE,
+        created_at      TEXT NOT NULL,
+        duration_ms     INTEGER NOT NULL DEFAULT 0,
+        sample_rate     INTEGER NOT NULL DEFAULT 0,
+        bytes           INTEGER NOT NULL DEFAULT 0,
+        dropped_samples INTEGER NOT NULL DEFAULT 0,
+        status          TEXT NOT NULL DEFAULT 'recording'
+    );
+
+    CREATE TABLE ratings (
+        run_round_id INTEGER NOT NULL REFERENCES run_rounds(id) ON DELETE CASCADE,
+        item_id      TEXT NOT NULL,
+        competency   TEXT NOT NULL,
+        rating       INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+        rated_at     TEXT NOT NULL,
+        PRIMARY KEY (run_round_id, item_id)
+    );
+
+    CREATE TABLE round_notes (
+        run_round_id INTEGER PRIMARY KEY REFERENCES run_rounds(id) ON DELETE CASCADE,
+        note         TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this build writes.
+pub fn current_version() -> i64 {
+    MIGRATIONS.len() as i64
+}

@@ -1,0 +1,127 @@
+// A minimal W3C WebDriver client over fetch, plus the Xvfb + tauri-driver
+// harness: enough to drive the real mockloop window, nothing more.
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import net from "node:net";
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+async function call(base, method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const v = json.value ?? {};
+    throw new Error(`${method} ${path}: ${res.status} ${v.error ?? ""} ${v.message ?? ""}`.trim());
+  }
+  return json.value;
+}
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => (socket.end(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitFor(what, fn, timeoutMs = 20_000, everyMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+/** Starts Xvfb and tauri-driver; `stop()` ends both. */
+export async function startHarness({ display = ":99", port = 4444 } = {}) {
+  const children = [];
+  const xvfb = spawn("Xvfb", [display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], { stdio: "ignore" });
+  children.push(xvfb);
+  await waitFor("Xvfb", async () => xvfb.exitCode === null && (await sleep(300), true));
+  if (xvfb.exitCode !== null) throw new Error(`Xvfb exited with ${xvfb.exitCode} (is ${display} taken?)`);
+  const driverLog = [];
+  const driver = spawn("tauri-driver", ["--port", String(port)], {
+    env: { ...process.env, DISPLAY: display },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  driver.stdout.on("data", (d) => driverLog.push(String(d)));
+  driver.stderr.on("data", (d) => driverLog.push(String(d)));
+  children.push(driver);
+  await waitFor("tauri-driver to listen", () => portOpen(port));
+  return {
+    base: `http://127.0.0.1:${port}`,
+    log: () => driverLog.join(""),
+    stop() {
+      for (const child of children.reverse()) child.kill("SIGTERM");
+    },
+  };
+}
+
+/** One WebDriver session on the app. */
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  static async start(base, application, args) {
+    const value = await call(base, "POST", "/session", {
+      capabilities: { alwaysMatch: { "tauri:options": { application, args } } },
+    });
+    return new Session(base, value.sessionId);
+  }
+
+  cmd(method, path, body) {
+    return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async find(css) {
+    const value = await this.cmd("POST", "/element", { using: "css selector", value: css });
+    return value[ELEMENT];
+  }
+
+  async findAll(css) {
+    const value = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    return value.map((v) => v[ELEMENT]);
+  }
+
+  /** Waits until `css` matches a displayed element; returns its id. */
+  waitFor(css, timeoutMs) {
+    return waitFor(css, async () => {
+      const id = await this.find(css);
+      return (await this.cmd("GET", `/element/${id}/displayed`)) ? id : null;
+    }, timeoutMs);
+  }
+
+  text(id) {
+    return this.cmd("GET", `/element/${id}/text`);
+  }
+
+  click(id) {
+    return this.cmd("POST", `/element/${id}/click`, {});
+  }
+
+  async screenshot(file) {
+    const png = await this.cmd("GET", "/screenshot");
+    mkdirSync(new URL(".", `file://${file}`).pathname, { recursive: true });
+    writeFileSync(file, Buffer.from(png, "base64"));
+  }
+
+  end() {
+    return call(this.base, "DELETE", `/session/${this.id}`).catch(() => {});
+  }
+}
+
+export { sleep, waitFor };

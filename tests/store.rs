@@ -1,0 +1,151 @@
+//! The SQLite store and the session on a real database file.
+
+use mockloop_core::clock::ManualClock;
+use mockloop_core::rehearsal::Phase;
+use mockloop_core::session::{Action, Session, SessionError};
+use mockloop_core::store::{current_version, Rating, Store, StoreError, DB_FILE};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn session(dir: &std::path::Path, clock: &ManualClock) -> Session {
+    Session::open(dir, Arc::new(clock.clone())).expect("open session")
+}
+
+#[test]
+fn new_database_is_migrated_with_wal_and_foreign_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in(dir.path()).unwrap();
+    assert_eq!(store.schema_version().unwrap(), current_version());
+    drop(store);
+    let conn = rusqlite_check::open(&dir.path().join(DB_FILE));
+    assert_eq!(rusqlite_check::pragma(&conn, "journal_mode"), "wal");
+    // Reopening an up-to-date database changes nothing.
+    let again = Store::open_in(dir.path()).unwrap();
+    assert_eq!(again.schema_version().unwrap(), current_version());
+}
+
+#[test]
+fn newer_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    {
+        let conn = rusqlite_check::open(&path);
+        conn.execute_batch("PRAGMA user_version = 99; CREATE TABLE future (x);").unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = match Store::open(&path) {
+        Err(e) => e,
+        Ok(_) => panic!("a newer database must be refused"),
+    };
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("newer version of mockloop") && message.contains("left untouched"), "{message}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file is byte-for-byte unchanged");
+    assert!(!dir.path().join(format!("{DB_FILE}-wal")).exists(), "not even switched to WAL");
+}
+
+#[test]
+fn a_run_closed_halfway_resumes_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let (run_id, question, answer_left) = {
+        let mut s = session(dir.path(), &clock);
+        let view = s.start("microsoft-pm", None, false, 11).unwrap();
+        assert_eq!(view.phase, Phase::Answering);
+        assert_eq!(view.round_id, "screen");
+        clock.advance(Duration::from_secs(40));
+        let update = s.act(Action::Next).unwrap(); // to the first probe
+        assert!(update.view.probe.is_some());
+        clock.advance(Duration::from_secs(7));
+        s.save_active().unwrap(); // what closing the window does
+        (view.run_id, update.view.question.clone(), update.view.answer_timer.remaining_ms)
+    };
+    clock.advance(Duration::from_secs(3600));
+
+    let mut s = session(dir.path(), &clock);
+    let runs = s.store().recent_runs(5).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].finished_at, None);
+    let view = s.resume(run_id).unwrap();
+    assert!(view.paused, "a resumed run waits for the candidate");
+    assert_eq!(view.question, question);
+    assert_eq!(view.probe_number, Some(1));
+    assert_eq!(view.answer_timer.remaining_ms, answer_left - 7_000, "time used before closing is kept, closed time is not");
+    let answers = s.store().answers(run_id).unwrap();
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0].3, 40_000);
+}
+
+#[test]
+fn assessment_is_saved_in_one_transaction_and_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut s = session(dir.path(), &clock);
+    let view = s.start("microsoft-pmm", Some("gtm-case"), false, 5).unwrap();
+    s.act(Action::FinishRound).unwrap();
+    let items = &view.checklist;
+    let ratings: Vec<Rating> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| Rating { item_id: item.id.clone(), competency: String::new(), rating: (i % 4 + 1) as u8 })
+        .collect();
+    s.save_assessment(None, &ratings, "Pricing section was thin.").unwrap();
+    let stored = s.store().ratings(view.run_id, 0).unwrap();
+    assert_eq!(stored.len(), items.len());
+    for r in &stored {
+        let item = items.iter().find(|i| i.id == r.item_id).unwrap();
+        assert_eq!(r.competency, item.competency, "competency filled in from the loop");
+    }
+
+    // A bad rating rejects the whole save: the earlier ratings stay.
+    let mut bad = ratings.clone();
+    bad[0].rating = 3;
+    bad.last_mut().unwrap().rating = 9;
+    let err = s.save_assessment(None, &bad, "").unwrap_err();
+    assert!(matches!(err, SessionError::BadAssessment(_)), "{err}");
+    assert_eq!(s.store().ratings(view.run_id, 0).unwrap(), stored);
+    let unknown = vec![Rating { item_id: "no-such-item".into(), competency: String::new(), rating: 2 }];
+    assert!(s.save_assessment(None, &unknown, "").unwrap_err().to_string().contains("no-such-item"));
+}
+
+#[test]
+fn finishing_every_round_finishes_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut s = session(dir.path(), &clock);
+    let view = s.start("microsoft-pm", None, true, 9).unwrap();
+    let mut rounds_done = 0;
+    for _ in 0..200 {
+        clock.advance(Duration::from_secs(30));
+        let update = s.act(Action::Next).unwrap();
+        if update.events.iter().any(|e| matches!(e, mockloop_core::rehearsal::RunEvent::RoundEnded { .. })) {
+            rounds_done += 1;
+        }
+        if update.view.phase == Phase::Finished {
+            break;
+        }
+    }
+    assert_eq!(rounds_done, 6);
+    let runs = s.store().recent_runs(1).unwrap();
+    assert_eq!(runs[0].id, view.run_id);
+    assert!(runs[0].finished_at.is_some());
+}
+
+#[test]
+fn unknown_loop_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path(), &ManualClock::new());
+    let err = s.start("google-pm", None, false, 1).unwrap_err();
+    assert_eq!(err.to_string(), "no loop \"google-pm\" is loaded (see `mockloop loops`)");
+    assert!(matches!(s.act(Action::Next), Err(SessionError::NoActiveRun)));
+}
+
+/// Direct SQLite access for checking what the store wrote, independent of it.
+mod rusqlite_check {
+    pub fn open(path: &std::path::Path) -> rusqlite::Connection {
+        rusqlite::Connection::open(path).unwrap()
+    }
+    pub fn pragma(conn: &rusqlite::Connection, name: &str) -> String {
+        conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).unwrap()
+    }
+}

@@ -1,0 +1,34 @@
+// Pure formatting and wording helpers, unit-tested in format.test.ts.
+import type { Round, RunEvent } from "./types";
+
+/** "45 min" or "4 h 30 min": a loop's total time at a glance. */
+export function formatMinutes(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/** Total minutes of a loop's rounds, optional ones included. */
+export function totalMinutes(rounds: Round[]): number {
+  return rounds.reduce((sum, r) => sum + r.minutes, 0);
+}
+
+/** How urgent a countdown looks: calm, a warning near the end, overtime after. */
+export function timerTone(remainingMs: number, warnAtMs: number): "calm" | "warn" | "over" {
+  if (remainingMs < 0) return "over";
+  if (remainingMs <= warnAtMs) return "warn";
+  return "calm";
+}
+
+/** The sentence announced (aria-live) for a timer warning, or null for other events. */
+export function announce(event: RunEvent): string | null {
+  if (event.type !== "warning") return null;
+  const what = event.timer === "answer" ? "answer" : "round";
+  if (event.seconds_left === 0) return `Time is up for this ${what}: you are now in overtime.`;
+  const left =
+    event.seconds_left >= 60 && event.seconds_left % 60 === 0
+      ? `${event.seconds_left / 60} minute${event.seconds_left === 60 ? "" : "s"}`
+      : `${event.seconds_left} seconds`;
+  return `${left} left in this ${what}.`;
+}

@@ -1,0 +1,106 @@
+// Shapes of what the Rust core sends over IPC (see src/session.rs and
+// src/loops/model.rs). Field names match serde's output exactly.
+
+export interface Competency {
+  id: string;
+  name: string;
+  description: string;
+}
+
+export interface ChecklistItem {
+  id: string;
+  text: string;
+  competency: string;
+}
+
+export interface Round {
+  id: string;
+  kind: string;
+  title: string;
+  minutes: number;
+  answer_seconds: number;
+  probe_seconds: number;
+  optional: boolean;
+  competencies: string[];
+  checklist: ChecklistItem[];
+}
+
+export interface Question {
+  id: string;
+  kind: string;
+  text: string;
+  target_seconds: number;
+  probes: string[];
+}
+
+export interface Loop {
+  id: string;
+  title: string;
+  description: string;
+  source: string;
+  competencies: Competency[];
+  rounds: Round[];
+  questions: Question[];
+}
+
+export interface RunSummary {
+  id: number;
+  loop_id: string;
+  loop_title: string;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface TimerView {
+  remaining_ms: number;
+  budget_ms: number;
+  label: string;
+  overtime: boolean;
+}
+
+export type Phase = "answering" | "assessing" | "finished";
+
+export interface RunView {
+  run_id: number;
+  loop_id: string;
+  loop_title: string;
+  phase: Phase;
+  paused: boolean;
+  round_number: number;
+  round_count: number;
+  round_id: string;
+  round_kind: string;
+  round_title: string;
+  competencies: { id: string; name: string }[];
+  checklist: ChecklistItem[];
+  question_number: number;
+  question_count: number;
+  question_id: string;
+  question: string;
+  probe: string | null;
+  probe_number: number | null;
+  probe_count: number;
+  answer_timer: TimerView;
+  round_timer: TimerView;
+}
+
+export type RunEvent =
+  | { type: "warning"; timer: "answer" | "round"; seconds_left: number }
+  | { type: "answer_ended"; round: number; question_id: string; probe: number | null; used_ms: number; given_ms: number }
+  | { type: "round_ended"; round: number; used_ms: number; given_ms: number }
+  | { type: "run_finished" };
+
+export interface Update {
+  view: RunView;
+  events: RunEvent[];
+}
+
+export interface Home {
+  loops: Loop[];
+  problems: string[];
+  recent_runs: RunSummary[];
+  active: RunView | null;
+}
+
+export type Action = "next" | "pause" | "resume" | "finish_round";
