@@ -8,7 +8,7 @@ use mockloop_core::clock::SystemClock;
 use mockloop_core::loops::Loop;
 use mockloop_core::paths;
 use mockloop_core::session::{Action, RunView, Session, Update};
-use mockloop_core::store::RunSummary;
+use mockloop_core::store::{Rating, RunSummary};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -71,6 +71,11 @@ fn run_state(state: State<'_, AppState>) -> Result<Option<RunView>, String> {
 }
 
 #[tauri::command]
+fn save_assessment(state: State<'_, AppState>, ratings: Vec<Rating>, note: String) -> Result<(), String> {
+    with_session(&state, |s| s.save_assessment(None, &ratings, &note).map_err(|e| e.to_string()))
+}
+
+#[tauri::command]
 fn run_action(state: State<'_, AppState>, action: Action) -> Result<Update, String> {
     with_session(&state, |s| s.act(action).map_err(|e| e.to_string()))
 }
@@ -88,7 +93,7 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
     }
     let result = tauri::Builder::default()
         .manage(AppState { session: Mutex::new(session) })
-        .invoke_handler(tauri::generate_handler![list_loops, start_run, run_state, run_action])
+        .invoke_handler(tauri::generate_handler![list_loops, start_run, run_state, run_action, save_assessment])
         .setup(|app| {
             let handle = app.handle().clone();
             std::thread::Builder::new().name("ticker".into()).spawn(move || ticker(handle))?;

@@ -61,7 +61,9 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Rating {
     /// The checklist item.
     pub item_id: String,
-    /// The competency it is evidence for (copied, so history survives edits to the loop).
+    /// The competency it is evidence for (copied, so history survives edits
+    /// to the loop). Filled in from the loop when a session saves ratings.
+    #[serde(default)]
     pub competency: String,
     /// 1 = missing, 2 = weak, 3 = solid, 4 = strong.
     pub rating: u8,

@@ -113,7 +113,16 @@ export class Session {
     return this.cmd("POST", `/element/${id}/click`, {});
   }
 
+  /** Waits for two animation frames, so a screenshot shows what was just rendered. */
+  settle() {
+    return this.cmd("POST", "/execute/async", {
+      script: "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+      args: [],
+    });
+  }
+
   async screenshot(file) {
+    await this.settle();
     const png = await this.cmd("GET", "/screenshot");
     mkdirSync(new URL(".", `file://${file}`).pathname, { recursive: true });
     writeFileSync(file, Buffer.from(png, "base64"));

@@ -74,6 +74,20 @@ test("start the PM loop: the question shows and the answer countdown runs", asyn
   assert.ok((await session.text(probe)).length > 10);
   await session.screenshot(path.join(shots, "04-probe.png"));
 
+  // Ending the round brings its checklist; rate every item and save.
+  await session.click(await session.find('[data-testid="finish-round"]'));
+  await session.waitFor('[data-testid="save-assessment"]');
+  const items = await session.findAll('[data-testid="checklist-item"]');
+  assert.ok(items.length >= 5, `the round's checklist is shown (${items.length} items)`);
+  for (const item of items) {
+    const solid = await session.cmd("POST", `/element/${item}/element`, { using: "css selector", value: '[data-testid="rating-3"]' });
+    await session.click(Object.values(solid)[0]);
+  }
+  await session.click(await session.find('[data-testid="save-assessment"]'));
+  const saved = await session.waitFor('[role="status"].muted');
+  assert.equal(await session.text(saved), "Saved.");
+  await session.screenshot(path.join(shots, "05-assessment.png"));
+
   // The run is stored in a real SQLite file in the data dir.
   const db = path.join(dataDir, "mockloop.sqlite3");
   assert.ok(existsSync(db) && statSync(db).size > 0, "database file written");

@@ -15,3 +15,6 @@ export const runAction = (action: Action): Promise<Update> => invoke<Update>("ru
 
 export const onTick = (handler: (update: Update) => void): Promise<UnlistenFn> =>
   listen<Update>("run-tick", (event) => handler(event.payload));
+
+export const saveAssessment = (ratings: { item_id: string; rating: number }[], note: string): Promise<void> =>
+  invoke<void>("save_assessment", { ratings, note });

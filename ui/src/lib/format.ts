@@ -32,3 +32,6 @@ export function announce(event: RunEvent): string | null {
       : `${event.seconds_left} seconds`;
   return `${left} left in this ${what}.`;
 }
+
+/** The self-assessment scale, 1 to 4, in words a candidate can rate honestly by. */
+export const RATING_WORDS = ["Missing", "Weak", "Solid", "Strong"] as const;
