@@ -3,9 +3,11 @@
 //! the Tauri app (`src-tauri/`) is a thin shell over [`session::Session`].
 #![warn(missing_docs)]
 
+pub mod audio;
 pub mod clock;
 pub mod loops;
 pub mod paths;
 pub mod rehearsal;
 pub mod session;
 pub mod store;
+pub mod takes;

@@ -6,10 +6,11 @@ use crate::clock::Clock;
 use crate::loops::{Catalog, ChecklistItem, Loop};
 use crate::paths;
 use crate::rehearsal::{format_remaining, Phase, PlanError, Rehearsal, RunEvent, RunPlan, Thresholds};
-use crate::store::{Rating, Store, StoreError};
-use chrono::Utc;
+use crate::store::{NewTake, Rating, Store, StoreError};
+use crate::takes::{self, RecoveryReport};
+use chrono::{Local, Utc};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -151,14 +152,24 @@ pub struct Session {
     clock: Arc<dyn Clock>,
     thresholds: Thresholds,
     active: Option<Active>,
+    recovered: RecoveryReport,
+    data_dir: PathBuf,
 }
 
 impl Session {
-    /// Opens the data dir: its database and its user loops.
+    /// Opens the data dir: its database and its user loops. Takes that a
+    /// crash interrupted are repaired and marked first (see [`Self::recovered`]).
     pub fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
         let store = Store::open_in(data_dir)?;
+        let recovered = takes::recover_with(&store, &takes::takes_dir(data_dir));
         let catalog = Catalog::load(Some(&paths::loops_dir(data_dir)));
-        Ok(Self { catalog, store, clock, thresholds: Thresholds::default(), active: None })
+        let data_dir = data_dir.to_path_buf();
+        Ok(Self { catalog, store, clock, thresholds: Thresholds::default(), active: None, recovered, data_dir })
+    }
+
+    /// What start-up recovery did to takes a crash had interrupted.
+    pub fn recovered(&self) -> &RecoveryReport {
+        &self.recovered
     }
 
     /// The loops, and the problems with the user's loop files.
@@ -255,6 +266,33 @@ impl Session {
         }
         let run_id = active.run_id;
         self.store.save_assessment(run_id, position, &checked, note, Utc::now())?;
+        Ok(())
+    }
+
+    /// Files a new take for the answer on screen now: its row (status
+    /// `recording`) and the readable path its WAV goes to.
+    pub fn begin_take(&mut self) -> Result<(i64, PathBuf)> {
+        let view = self.view().ok_or(SessionError::NoActiveRun)?;
+        if view.phase != Phase::Answering {
+            return Err(SessionError::BadAssessment("recording is for answers: this round is being assessed".into()));
+        }
+        let probe = view.probe_number.map(|p| p - 1);
+        let name = takes::take_file_name(Local::now(), &view.loop_id, &view.round_id, &view.question_id, probe);
+        let path = takes::takes_dir(&self.data_dir).join(name);
+        let new_take = NewTake {
+            run_id: Some(view.run_id),
+            round_position: Some(view.round_number - 1),
+            question_id: Some(view.question_id),
+            probe_index: probe,
+            path: path.clone(),
+        };
+        let id = self.store.insert_take(&new_take, Utc::now())?;
+        Ok((id, path))
+    }
+
+    /// Deletes a take: its row, its file and its peaks, together.
+    pub fn delete_take(&mut self, take_id: i64) -> Result<()> {
+        takes::delete(&mut self.store, take_id)?;
         Ok(())
     }
 

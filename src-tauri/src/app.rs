@@ -13,13 +13,16 @@ use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use crate::recording::{self, AudioState};
 use tauri::{Emitter, Manager, State};
 
 /// How often countdowns are pushed to the window: fast enough that a
 /// displayed second never lags visibly, slow enough to cost nothing.
 const TICK_EVERY: Duration = Duration::from_millis(200);
+/// How often the level meter is pushed while recording (20 Hz).
+const METER_EVERY: Duration = Duration::from_millis(50);
 
-struct AppState {
+pub struct AppState {
     /// `Err` holds why the data dir could not be opened, shown by every command.
     session: Mutex<Result<Session, String>>,
 }
@@ -30,7 +33,7 @@ impl AppState {
     }
 }
 
-fn with_session<T>(state: &AppState, f: impl FnOnce(&mut Session) -> Result<T, String>) -> Result<T, String> {
+pub fn with_session<T>(state: &AppState, f: impl FnOnce(&mut Session) -> Result<T, String>) -> Result<T, String> {
     let mut guard = state.session()?;
     match guard.as_mut() {
         Ok(session) => f(session),
@@ -86,14 +89,30 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
         eprintln!("error: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); headless commands: mockloop --help");
         return 1;
     }
-    let session = paths::data_dir(data_dir)
-        .and_then(|dir| Session::open(&dir, Arc::new(SystemClock::new())).map_err(|e| e.to_string()));
+    let dir = paths::data_dir(data_dir);
+    let session = dir.clone().and_then(|dir| Session::open(&dir, Arc::new(SystemClock::new())).map_err(|e| e.to_string()));
     if let Err(why) = &session {
         eprintln!("error: {why}");
     }
     let result = tauri::Builder::default()
         .manage(AppState { session: Mutex::new(session) })
-        .invoke_handler(tauri::generate_handler![list_loops, start_run, run_state, run_action, save_assessment])
+        .manage(AudioState::new(dir.unwrap_or_default()))
+        .invoke_handler(tauri::generate_handler![
+            list_loops,
+            start_run,
+            run_state,
+            run_action,
+            save_assessment,
+            recording::audio_devices,
+            recording::record_start,
+            recording::record_stop,
+            recording::record_status,
+            recording::list_takes,
+            recording::delete_take,
+            recording::take_peaks,
+            recording::disk_usage,
+            recording::playback
+        ])
         .setup(|app| {
             let handle = app.handle().clone();
             std::thread::Builder::new().name("ticker".into()).spawn(move || ticker(handle))?;
@@ -108,8 +127,10 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
         }
     };
     app.run(|handle, event| {
-        // Closing the window mid-answer must keep the time used so far.
+        // Closing the window mid-answer must keep the time used so far, and
+        // the take being recorded must be finished, not left as a part file.
         if let tauri::RunEvent::Exit = event {
+            let _ = recording::record_stop(handle.state::<AppState>(), handle.state::<AudioState>());
             let saved = with_session(&handle.state::<AppState>(), |s| s.save_active().map_err(|e| e.to_string()));
             if let Err(e) = saved {
                 eprintln!("error: could not save the rehearsal on exit: {e}");
@@ -119,11 +140,27 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
     0
 }
 
-/// Pushes the active run's countdowns (and any warnings) to the window.
+/// Pushes the active run's countdowns (and any warnings) to the window, and
+/// the level meter while recording. Also files a take that ended by itself.
 fn ticker(handle: tauri::AppHandle) {
+    let mut last_tick = std::time::Instant::now();
     loop {
-        std::thread::sleep(TICK_EVERY);
         let state = handle.state::<AppState>();
+        let audio = handle.state::<AudioState>();
+        let recording = audio.recording.lock().map(|r| r.is_some()).unwrap_or(false);
+        std::thread::sleep(if recording { METER_EVERY } else { TICK_EVERY });
+        if recording {
+            if let Ok(Some(status)) = recording::record_status(audio.clone()) {
+                let _ = handle.emit("record-status", status);
+            }
+            if let Some(take) = recording::reap_finished(&state, &audio) {
+                let _ = handle.emit("record-ended", take);
+            }
+        }
+        if last_tick.elapsed() < TICK_EVERY {
+            continue;
+        }
+        last_tick = std::time::Instant::now();
         let update = with_session(&state, |s| s.tick().map_err(|e| e.to_string()));
         match update {
             Ok(Some(update)) => {

@@ -6,6 +6,7 @@
 
 mod app;
 mod cli;
+mod recording;
 
 use clap::Parser;
 

@@ -6,6 +6,7 @@
 //! anything is written to it.
 
 mod schema;
+mod takes;
 
 use crate::loops::Loop;
 use crate::rehearsal::Rehearsal;
@@ -15,6 +16,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 pub use schema::current_version;
+pub use takes::{NewTake, TakeResult, TakeRow};
 
 /// The database file's name inside the data dir.
 pub const DB_FILE: &str = "mockloop.sqlite3";
@@ -51,6 +53,9 @@ pub enum StoreError {
     /// No such run (or round of a run).
     #[error("{0} not found")]
     NotFound(String),
+    /// A file the database points at could not be changed.
+    #[error("{0}")]
+    File(String),
 }
 
 /// Result of store operations.

@@ -41,15 +41,22 @@ pub const MIGRATIONS: &[&str] = &[
 
     CREATE TABLE takes (
         id              INTEGER PRIMARY KEY,
-        answer_id       INTEGER REFERENCES answers(id) ON DELETE SET NULL,
-        path            TEXT NOT NULL UNIQUE,
+        run_id          INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        round_position  INTEGER,               -- the round in that run
+        question_id     TEXT,
+        probe_index     INTEGER,               -- NULL for the main answer
+        path            TEXT NOT NULL UNIQUE,  -- the WAV file
         created_at      TEXT NOT NULL,
         duration_ms     INTEGER NOT NULL DEFAULT 0,
         sample_rate     INTEGER NOT NULL DEFAULT 0,
         bytes           INTEGER NOT NULL DEFAULT 0,
         dropped_samples INTEGER NOT NULL DEFAULT 0,
-        status          TEXT NOT NULL DEFAULT 'recording'
+        stream_errors   INTEGER NOT NULL DEFAULT 0,
+        -- recording | complete | interrupted | device_lost | write_failed
+        status          TEXT NOT NULL DEFAULT 'recording',
+        error           TEXT
     );
+    CREATE INDEX takes_by_question ON takes(question_id, created_at);
 
     CREATE TABLE ratings (
         run_round_id INTEGER NOT NULL REFERENCES run_rounds(id) ON DELETE CASCADE,

@@ -1,51 +1,9 @@
-//! The headless subcommands. Each returns a process exit code; errors are one
-//! line on stderr, never a panic or a backtrace.
+//! `mockloop loops` and `mockloop validate`.
 
-use clap::{Parser, Subcommand};
 use mockloop_core::loops::{validate_file, Catalog, Loop};
 use mockloop_core::paths;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-
-/// Rehearse a Microsoft PM or PMM interview loop aloud, against the clock.
-/// With no subcommand, opens the app's window.
-#[derive(Parser)]
-#[command(name = "mockloop", version)]
-pub struct Cli {
-    /// Folder for the database, recordings and your own loops
-    /// [default: the platform's app-data folder, e.g. ~/.local/share/mockloop]
-    #[arg(long, global = true, env = paths::DATA_DIR_ENV, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
-
-    /// What to do without a window.
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-/// Headless subcommands.
-#[derive(Subcommand)]
-pub enum Command {
-    /// List every loop: built-in and your own (<data dir>/loops/*.toml).
-    Loops {
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Check loop files; prints `path:line:column: message` per problem and exits 1 if any.
-    Validate {
-        /// Loop files (TOML) to check.
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-    },
-}
-
-/// Runs a subcommand; returns the exit code.
-pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
-    match command {
-        Command::Loops { json } => loops(data_dir, json),
-        Command::Validate { files } => validate(&files),
-    }
-}
 
 #[derive(Serialize)]
 struct LoopJson<'a> {
@@ -97,7 +55,8 @@ fn loop_json(lp: &Loop) -> LoopJson<'_> {
     }
 }
 
-fn loops(data_dir: Option<&Path>, json: bool) -> i32 {
+/// Lists every loop; returns the exit code.
+pub fn loops(data_dir: Option<&Path>, json: bool) -> i32 {
     // Listing works even without a usable data dir: the built-ins are always there.
     let user_dir = paths::data_dir(data_dir).ok().map(|d| paths::loops_dir(&d));
     let catalog = Catalog::load(user_dir.as_deref());
@@ -132,7 +91,8 @@ fn loops(data_dir: Option<&Path>, json: bool) -> i32 {
     0
 }
 
-fn validate(files: &[PathBuf]) -> i32 {
+/// Validates loop files; returns the exit code.
+pub fn validate(files: &[PathBuf]) -> i32 {
     let mut bad = 0;
     for file in files {
         match validate_file(file) {

@@ -1,0 +1,156 @@
+//! `mockloop devices`, `record`, `play` and `recover`.
+
+use mockloop_core::audio::{devices, wavfile, Outcome, Player, Quality, RecordOptions, Recorder};
+use mockloop_core::paths;
+use mockloop_core::takes;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn print_json(value: &impl serde::Serialize) -> bool {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            println!("{text}");
+            true
+        }
+        Err(e) => {
+            eprintln!("error: cannot write JSON: {e}");
+            false
+        }
+    }
+}
+
+/// Lists audio devices.
+pub fn devices(json: bool) -> i32 {
+    let list = match devices::list() {
+        Ok(list) => list,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    if json {
+        return if print_json(&list) { 0 } else { 1 };
+    }
+    if list.is_empty() {
+        println!("no audio devices found");
+    }
+    for d in &list {
+        let roles = [(d.input, "input"), (d.output, "output")].iter().filter(|(on, _)| *on).map(|(_, r)| *r).collect::<Vec<_>>().join("+");
+        let default = match (d.default_input, d.default_output) {
+            (true, true) => " [default input and output]",
+            (true, false) => " [default input]",
+            (false, true) => " [default output]",
+            _ => "",
+        };
+        let config = d.default_input_config.as_deref().map(|c| format!(" ({c})")).unwrap_or_default();
+        println!("{} [{roles}] id={}{config}{default}", d.name, d.id);
+    }
+    0
+}
+
+/// Records to a file until `seconds` of audio or Ctrl-C.
+pub fn record(seconds: Option<f64>, out: &Path, device: Option<String>, quality: Quality, rate: Option<u32>) -> i32 {
+    if let Some(s) = seconds.filter(|s| !(s.is_finite() && *s > 0.0)) {
+        eprintln!("error: --seconds must be a positive number, not {s}");
+        return 2;
+    }
+    // A file-size limit must surface as a write error we can handle (and
+    // keep the take), not as a signal that kills the process mid-take.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to "ignore" has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&interrupted)) {
+            eprintln!("error: cannot handle Ctrl-C: {e}");
+            return 1;
+        }
+    }
+    let options = RecordOptions { device, quality, rate, seconds, ..RecordOptions::default() };
+    let recorder = match Recorder::start(out, &options) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    // Tests and scripts wait for this line: the first samples have arrived.
+    eprintln!("recording to {} (Ctrl-C to stop)", out.display());
+    while !recorder.is_finished() && !interrupted.load(Ordering::Acquire) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let summary = if recorder.is_finished() { recorder.wait() } else { recorder.stop() };
+    match summary {
+        Ok(summary) => {
+            let ok = print_json(&summary);
+            match (&summary.outcome, &summary.error) {
+                (Outcome::Complete, _) if ok => 0,
+                (_, Some(why)) => {
+                    eprintln!("error: {why}; the {:.1} s recorded before that are kept in {}", summary.seconds, summary.path.display());
+                    1
+                }
+                _ => 1,
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+/// Plays a file to the end.
+pub fn play(file: &Path, device: Option<&str>) -> i32 {
+    match Player::open(file, device) {
+        Ok(player) => {
+            let duration = player.duration();
+            let played = player.play_to_end();
+            print_json(&serde_json::json!({ "path": file, "seconds": duration, "played_seconds": played }));
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+/// Repairs one take, or every interrupted take of the data dir.
+pub fn recover(path: Option<&Path>, data_dir: Option<&Path>) -> i32 {
+    if let Some(path) = path {
+        return match wavfile::recover(path) {
+            Ok((path, info)) => {
+                print_json(&serde_json::json!({ "path": path, "frames": info.frames, "seconds": info.duration_ms() as f64 / 1000.0, "rate": info.sample_rate }));
+                0
+            }
+            Err(e) => {
+                eprintln!("error: cannot recover {}: {e}", path.display());
+                1
+            }
+        };
+    }
+    let dir = match paths::data_dir(data_dir) {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    match takes::recover_in(&dir) {
+        Ok(report) => {
+            for problem in &report.failed {
+                eprintln!("warning: {problem}");
+            }
+            print_json(&report.recovered);
+            i32::from(!report.failed.is_empty())
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}

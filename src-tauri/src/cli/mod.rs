@@ -1,0 +1,110 @@
+//! The headless subcommands. Each returns a process exit code; errors are one
+//! line on stderr, never a panic or a backtrace.
+
+mod audio;
+mod loops;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mockloop_core::audio::Quality;
+use mockloop_core::paths;
+use std::path::{Path, PathBuf};
+
+/// Rehearse a Microsoft PM or PMM interview loop aloud, against the clock.
+/// With no subcommand, opens the app's window.
+#[derive(Parser)]
+#[command(name = "mockloop", version)]
+pub struct Cli {
+    /// Folder for the database, recordings and your own loops
+    /// [default: the platform's app-data folder, e.g. ~/.local/share/mockloop]
+    #[arg(long, global = true, env = paths::DATA_DIR_ENV, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// What to do without a window.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Recording quality, as the command line spells it.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum QualityArg {
+    /// 16 kHz mono (small files; all a voice needs).
+    Speech,
+    /// The device's own rate, mono.
+    Studio,
+}
+
+impl From<QualityArg> for Quality {
+    fn from(q: QualityArg) -> Self {
+        match q {
+            QualityArg::Speech => Quality::Speech,
+            QualityArg::Studio => Quality::Studio,
+        }
+    }
+}
+
+/// Headless subcommands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// List every loop: built-in and your own (<data dir>/loops/*.toml).
+    Loops {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check loop files; prints `path:line:column: message` per problem and exits 1 if any.
+    Validate {
+        /// Loop files (TOML) to check.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// List audio devices (microphones and outputs).
+    Devices {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record from a microphone to a WAV file; Ctrl-C stops cleanly. Prints a JSON summary.
+    Record {
+        /// Stop after this many seconds of captured audio (default: until Ctrl-C).
+        #[arg(long, value_name = "N")]
+        seconds: Option<f64>,
+        /// The WAV file to write (written as FILE.part until finished).
+        #[arg(long, value_name = "FILE.wav")]
+        out: PathBuf,
+        /// Microphone name or id (see `mockloop devices`); default: the system's.
+        #[arg(long, value_name = "NAME")]
+        device: Option<String>,
+        /// speech: 16 kHz mono; studio: the device's rate.
+        #[arg(long, value_enum, default_value = "speech")]
+        quality: QualityArg,
+        /// Ask the device for this sample rate.
+        #[arg(long, value_name = "HZ")]
+        rate: Option<u32>,
+    },
+    /// Play a take through the default (or named) output device.
+    Play {
+        /// The WAV file.
+        file: PathBuf,
+        /// Output device name or id.
+        #[arg(long, value_name = "NAME")]
+        device: Option<String>,
+    },
+    /// Repair takes cut short by a crash or a full disk, so they play.
+    /// With no PATH: every interrupted take in the data dir.
+    Recover {
+        /// A take (FILE.wav or FILE.wav.part).
+        path: Option<PathBuf>,
+    },
+}
+
+/// Runs a subcommand; returns the exit code.
+pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
+    match command {
+        Command::Loops { json } => loops::loops(data_dir, json),
+        Command::Validate { files } => loops::validate(&files),
+        Command::Devices { json } => audio::devices(json),
+        Command::Record { seconds, out, device, quality, rate } => audio::record(seconds, &out, device, quality.into(), rate),
+        Command::Play { file, device } => audio::play(&file, device.as_deref()),
+        Command::Recover { path } => audio::recover(path.as_deref(), data_dir),
+    }
+}

@@ -1,0 +1,155 @@
+//! Finding audio devices and choosing a stream configuration.
+
+use cpal::traits::{DeviceTrait, HostTrait};
+use cpal::{Device, SampleFormat, SupportedStreamConfig, SupportedStreamConfigRange};
+use serde::Serialize;
+
+/// A device as `mockloop devices` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceInfo {
+    /// Human name (what `--device` matches).
+    pub name: String,
+    /// The host's stable id, e.g. `alsa:default` (also accepted by `--device`).
+    pub id: String,
+    /// Whether it can capture.
+    pub input: bool,
+    /// Whether it can play.
+    pub output: bool,
+    /// Whether it is the system's default input.
+    pub default_input: bool,
+    /// Whether it is the system's default output.
+    pub default_output: bool,
+    /// Its default input configuration, if it captures: `48000 Hz, 2 ch, f32`.
+    pub default_input_config: Option<String>,
+}
+
+/// Why a device could not be used, in words for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    /// No device at all.
+    #[error("no microphone found: connect one, or check that the system sees it (mockloop devices)")]
+    NoInput,
+    /// No output device.
+    #[error("no speakers or headphones found to play on (mockloop devices)")]
+    NoOutput,
+    /// The named device does not exist.
+    #[error("no audio device named \"{0}\" (see: mockloop devices)")]
+    NotFound(String),
+    /// The device cannot do what was asked.
+    #[error("the microphone \"{device}\" cannot record {what}")]
+    Unsupported {
+        /// The device.
+        device: String,
+        /// What was asked.
+        what: String,
+    },
+    /// The backend failed.
+    #[error("the audio device \"{device}\" failed: {message}")]
+    Backend {
+        /// The device.
+        device: String,
+        /// The backend's words.
+        message: String,
+    },
+}
+
+/// The device's human name, or its id if it has none.
+pub fn device_name(device: &Device) -> String {
+    device
+        .description()
+        .map(|d| d.name().to_owned())
+        .or_else(|_| device.id().map(|id| id.to_string()))
+        .unwrap_or_else(|_| "unknown device".to_owned())
+}
+
+/// Every device the default host offers.
+pub fn list() -> Result<Vec<DeviceInfo>, DeviceError> {
+    let host = cpal::default_host();
+    let default_in = host.default_input_device().and_then(|d| d.id().ok());
+    let default_out = host.default_output_device().and_then(|d| d.id().ok());
+    let devices = host.devices().map_err(|e| DeviceError::Backend { device: "audio system".into(), message: e.to_string() })?;
+    Ok(devices
+        .map(|d| {
+            let id = d.id().ok();
+            let input = d.supports_input();
+            DeviceInfo {
+                name: device_name(&d),
+                id: id.as_ref().map_or_else(String::new, ToString::to_string),
+                input,
+                output: d.supports_output(),
+                default_input: id.is_some() && id == default_in,
+                default_output: id.is_some() && id == default_out,
+                default_input_config: input
+                    .then(|| d.default_input_config().ok())
+                    .flatten()
+                    .map(|c| format!("{} Hz, {} ch, {}", c.sample_rate(), c.channels(), c.sample_format())),
+            }
+        })
+        .collect())
+}
+
+fn find(name: &str, input: bool) -> Result<Device, DeviceError> {
+    let host = cpal::default_host();
+    let devices = host.devices().map_err(|e| DeviceError::Backend { device: name.into(), message: e.to_string() })?;
+    devices
+        .filter(|d| if input { d.supports_input() } else { d.supports_output() })
+        .find(|d| device_name(d) == name || d.id().is_ok_and(|id| id.to_string() == name))
+        .ok_or_else(|| DeviceError::NotFound(name.to_owned()))
+}
+
+/// The named input device, or the default one.
+pub fn input_device(name: Option<&str>) -> Result<Device, DeviceError> {
+    match name {
+        Some(name) => find(name, true),
+        None => cpal::default_host().default_input_device().ok_or(DeviceError::NoInput),
+    }
+}
+
+/// The named output device, or the default one.
+pub fn output_device(name: Option<&str>) -> Result<Device, DeviceError> {
+    match name {
+        Some(name) => find(name, false),
+        None => cpal::default_host().default_output_device().ok_or(DeviceError::NoOutput),
+    }
+}
+
+/// How much a sample format is preferred: 16-bit first (the file is 16-bit,
+/// so nothing is converted), then float, then the rest.
+fn format_rank(f: SampleFormat) -> u8 {
+    match f {
+        SampleFormat::I16 => 0,
+        SampleFormat::F32 => 1,
+        SampleFormat::I32 => 2,
+        SampleFormat::F64 => 3,
+        SampleFormat::U16 => 4,
+        SampleFormat::I8 | SampleFormat::U8 => 5,
+        _ => 9,
+    }
+}
+
+/// Picks the configuration to open: at `rate` if given (else the device's
+/// default rate), preferring fewer channels (`prefer_channels` first) and
+/// 16-bit samples.
+pub fn choose_config(
+    device: &Device,
+    input: bool,
+    rate: Option<u32>,
+    prefer_channels: u16,
+) -> Result<SupportedStreamConfig, DeviceError> {
+    let name = device_name(device);
+    let backend = |e: cpal::Error| DeviceError::Backend { device: name.clone(), message: e.to_string() };
+    let default = if input { device.default_input_config() } else { device.default_output_config() }.map_err(backend)?;
+    let rate = rate.unwrap_or(default.sample_rate());
+    let ranges: Vec<SupportedStreamConfigRange> = if input {
+        device.supported_input_configs().map_err(backend)?.collect()
+    } else {
+        device.supported_output_configs().map_err(backend)?.collect()
+    };
+    ranges
+        .into_iter()
+        .filter(|r| r.min_sample_rate() <= rate && rate <= r.max_sample_rate() && format_rank(r.sample_format()) < 9)
+        .min_by_key(|r| (r.channels() != prefer_channels, r.channels(), format_rank(r.sample_format())))
+        .map(|r| r.with_sample_rate(rate))
+        .or_else(|| (default.sample_rate() == rate).then_some(default))
+        .ok_or(DeviceError::Unsupported { device: name, what: format!("at {rate} Hz") })
+}

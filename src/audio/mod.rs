@@ -1,0 +1,20 @@
+//! Audio: recording takes from a microphone and playing them back, with the
+//! files' crash safety, waveform peaks and levels.
+//!
+//! Threads: each cpal stream is created, owned and dropped by one dedicated
+//! audio thread; the real-time callbacks only copy samples through a
+//! wait-free ring; files are owned by a writer (or decoder) thread.
+
+pub mod devices;
+pub mod levels;
+pub mod peaks;
+pub mod player;
+pub mod recorder;
+pub mod resample;
+pub mod wavfile;
+pub mod writer;
+
+pub use devices::{DeviceError, DeviceInfo};
+pub use player::{PlayError, Player};
+pub use recorder::{Outcome, Quality, RecordError, RecordOptions, Recorder, RecorderStatus, TakeSummary};
+pub use wavfile::WavInfo;

@@ -1,0 +1,190 @@
+//! Take rows: one per recorded answer, pointing at its WAV file.
+
+use super::{stamp, Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Where a new take belongs.
+#[derive(Debug, Clone, Default)]
+pub struct NewTake {
+    /// The run it was recorded in, if any.
+    pub run_id: Option<i64>,
+    /// The round's position in that run.
+    pub round_position: Option<usize>,
+    /// The question answered.
+    pub question_id: Option<String>,
+    /// `None` for the main answer, else which probe.
+    pub probe_index: Option<usize>,
+    /// The WAV file.
+    pub path: PathBuf,
+}
+
+/// What a take holds once it is closed.
+#[derive(Debug, Clone, Default)]
+pub struct TakeResult {
+    /// Length.
+    pub duration_ms: u64,
+    /// File sample rate.
+    pub sample_rate: u32,
+    /// File size.
+    pub bytes: u64,
+    /// Input frames lost.
+    pub dropped_samples: u64,
+    /// Stream errors reported.
+    pub stream_errors: u64,
+    /// `complete`, `interrupted`, `device_lost` or `write_failed`.
+    pub status: String,
+    /// Words for what went wrong.
+    pub error: Option<String>,
+}
+
+/// A stored take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TakeRow {
+    /// Id.
+    pub id: i64,
+    /// The run, if any.
+    pub run_id: Option<i64>,
+    /// The loop of that run.
+    pub loop_id: Option<String>,
+    /// The round's position in the run.
+    pub round_position: Option<i64>,
+    /// The round's kind.
+    pub round_kind: Option<String>,
+    /// The question answered.
+    pub question_id: Option<String>,
+    /// `None` for the main answer, else which probe.
+    pub probe_index: Option<i64>,
+    /// The WAV file.
+    pub path: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// Length.
+    pub duration_ms: i64,
+    /// File sample rate.
+    pub sample_rate: i64,
+    /// File size.
+    pub bytes: i64,
+    /// Input frames lost.
+    pub dropped_samples: i64,
+    /// Stream errors reported.
+    pub stream_errors: i64,
+    /// `recording`, `complete`, `interrupted`, `device_lost` or `write_failed`.
+    pub status: String,
+    /// What went wrong, if anything.
+    pub error: Option<String>,
+}
+
+const SELECT: &str = "SELECT t.id, t.run_id, r.loop_id, t.round_position, rr.round_kind, t.question_id, t.probe_index,
+        t.path, t.created_at, t.duration_ms, t.sample_rate, t.bytes, t.dropped_samples, t.stream_errors, t.status, t.error
+    FROM takes t
+    LEFT JOIN runs r ON r.id = t.run_id
+    LEFT JOIN run_rounds rr ON rr.run_id = t.run_id AND rr.position = t.round_position";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<TakeRow> {
+    Ok(TakeRow {
+        id: r.get(0)?,
+        run_id: r.get(1)?,
+        loop_id: r.get(2)?,
+        round_position: r.get(3)?,
+        round_kind: r.get(4)?,
+        question_id: r.get(5)?,
+        probe_index: r.get(6)?,
+        path: r.get(7)?,
+        created_at: r.get(8)?,
+        duration_ms: r.get(9)?,
+        sample_rate: r.get(10)?,
+        bytes: r.get(11)?,
+        dropped_samples: r.get(12)?,
+        stream_errors: r.get(13)?,
+        status: r.get(14)?,
+        error: r.get(15)?,
+    })
+}
+
+fn i(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+impl Store {
+    /// Records that a take has started (status `recording`).
+    pub fn insert_take(&self, take: &NewTake, at: DateTime<Utc>) -> Result<i64> {
+        self.conn
+            .execute(
+                "INSERT INTO takes (run_id, round_position, question_id, probe_index, path, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    take.run_id,
+                    take.round_position.map(|p| p as i64),
+                    take.question_id,
+                    take.probe_index.map(|p| p as i64),
+                    take.path.to_string_lossy(),
+                    stamp(at)
+                ],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Records what a closed take holds.
+    pub fn finish_take(&self, id: i64, result: &TakeResult) -> Result<()> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE takes SET duration_ms = ?1, sample_rate = ?2, bytes = ?3, dropped_samples = ?4, stream_errors = ?5,
+                 status = ?6, error = ?7 WHERE id = ?8",
+                params![
+                    i(result.duration_ms),
+                    result.sample_rate,
+                    i(result.bytes),
+                    i(result.dropped_samples),
+                    i(result.stream_errors),
+                    result.status,
+                    result.error,
+                    id
+                ],
+            )
+            .map_err(|e| self.sql(e))?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("take {id}")));
+        }
+        Ok(())
+    }
+
+    /// The take row for a file, if there is one.
+    pub fn take_by_path(&self, path: &Path) -> Result<Option<TakeRow>> {
+        self.conn
+            .query_row(&format!("{SELECT} WHERE t.path = ?1"), [path.to_string_lossy()], row)
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// One take.
+    pub fn take(&self, id: i64) -> Result<TakeRow> {
+        self.conn
+            .query_row(&format!("{SELECT} WHERE t.id = ?1"), [id], row)
+            .optional()
+            .map_err(|e| self.sql(e))?
+            .ok_or_else(|| StoreError::NotFound(format!("take {id}")))
+    }
+
+    /// Every take, newest first.
+    pub fn takes(&self) -> Result<Vec<TakeRow>> {
+        let mut stmt = self.conn.prepare(&format!("{SELECT} ORDER BY t.created_at DESC, t.id DESC")).map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map([], row).and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>()).map_err(|e| self.sql(e))?;
+        Ok(rows)
+    }
+
+    /// Deletes a take's row, running `remove_file` inside the same
+    /// transaction: if the file cannot be removed, the row stays too.
+    pub fn delete_take(&mut self, id: i64, remove_file: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<()> {
+        let take = self.take(id)?;
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute("DELETE FROM takes WHERE id = ?1", [id]).map_err(sql)?;
+        remove_file(Path::new(&take.path)).map_err(|e| StoreError::File(format!("could not delete {}: {e}", take.path)))?;
+        tx.commit().map_err(sql)
+    }
+}
