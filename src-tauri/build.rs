@@ -4,7 +4,20 @@ fn main() {
     // `allow-<command>` permission for each, so the capability file can grant
     // exactly these and nothing else.
     let commands = tauri_build::AppManifest::new().commands(&[
-        "list_loops", "start_run", "run_state", "run_action", "save_assessment", "audio_devices", "record_start", "record_stop", "record_status", "list_takes", "delete_take", "take_peaks", "disk_usage", "playback",
+        "list_loops",
+        "start_run",
+        "run_state",
+        "run_action",
+        "save_assessment",
+        "audio_devices",
+        "record_start",
+        "record_stop",
+        "record_status",
+        "list_takes",
+        "delete_take",
+        "take_peaks",
+        "disk_usage",
+        "playback",
     ]);
     let attributes = tauri_build::Attributes::new().config_path("../tauri.conf.json").app_manifest(commands);
     if let Err(e) = tauri_build::try_build(attributes) {

@@ -252,12 +252,18 @@ impl Session {
             .rounds
             .get(position)
             .ok_or_else(|| SessionError::BadAssessment(format!("this run has no round {}", position + 1)))?;
-        let lp = self.catalog.get(&active.engine.plan().loop_id).ok_or_else(|| SessionError::UnknownLoop(active.engine.plan().loop_id.clone()))?;
+        let lp = self
+            .catalog
+            .get(&active.engine.plan().loop_id)
+            .ok_or_else(|| SessionError::UnknownLoop(active.engine.plan().loop_id.clone()))?;
         let round = lp.round(&planned.round_id).ok_or_else(|| SessionError::UnknownLoop(lp.id.clone()))?;
         let mut checked = Vec::with_capacity(ratings.len());
         for r in ratings {
             if !(1..=4).contains(&r.rating) {
-                return Err(SessionError::BadAssessment(format!("rating {} is outside 1 (missing) to 4 (strong)", r.rating)));
+                return Err(SessionError::BadAssessment(format!(
+                    "rating {} is outside 1 (missing) to 4 (strong)",
+                    r.rating
+                )));
             }
             let item = round.checklist.iter().find(|i| i.id == r.item_id).ok_or_else(|| {
                 SessionError::BadAssessment(format!("round \"{}\" has no checklist item \"{}\"", round.id, r.item_id))
@@ -320,7 +326,9 @@ impl Session {
                 RunEvent::AnswerEnded { round, question_id, probe, used_ms, given_ms } => {
                     self.store.record_answer(active.run_id, *round, question_id, *probe, *given_ms, *used_ms, at)?;
                 }
-                RunEvent::RoundEnded { round, used_ms, .. } => self.store.end_round(active.run_id, *round, *used_ms, at)?,
+                RunEvent::RoundEnded { round, used_ms, .. } => {
+                    self.store.end_round(active.run_id, *round, *used_ms, at)?
+                }
                 RunEvent::RunFinished | RunEvent::Warning { .. } => {}
             }
         }

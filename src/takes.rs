@@ -15,13 +15,20 @@ pub fn takes_dir(data_dir: &Path) -> PathBuf {
 
 /// Keeps letters, digits and '-' so a name is safe on every file system.
 fn slug(s: &str) -> String {
-    let cleaned: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' }).collect();
+    let cleaned: String =
+        s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_lowercase() } else { '-' }).collect();
     cleaned.trim_matches('-').chars().take(48).collect()
 }
 
 /// A readable file name: `2026-11-22_19-35-12_microsoft-pm_screen_pm-screen-03_main.wav`
 /// (or `..._probe-1.wav` for a follow-up).
-pub fn take_file_name(at: DateTime<Local>, loop_id: &str, round_id: &str, question_id: &str, probe: Option<usize>) -> String {
+pub fn take_file_name(
+    at: DateTime<Local>,
+    loop_id: &str,
+    round_id: &str,
+    question_id: &str,
+    probe: Option<usize>,
+) -> String {
     let part = probe.map_or_else(|| "main".to_owned(), |p| format!("probe-{}", p + 1));
     format!("{}_{}_{}_{}_{part}.wav", at.format("%Y-%m-%d_%H-%M-%S"), slug(loop_id), slug(round_id), slug(question_id))
 }
@@ -59,8 +66,10 @@ pub fn recover_in(data_dir: &Path) -> Result<RecoveryReport, StoreError> {
 pub fn recover_with(store: &Store, dir: &Path) -> RecoveryReport {
     let mut report = RecoveryReport::default();
     let Ok(entries) = std::fs::read_dir(dir) else { return report };
-    let mut parts: Vec<PathBuf> =
-        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.to_string_lossy().ends_with(PART_SUFFIX)).collect();
+    let mut parts: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(PART_SUFFIX))
+        .collect();
     parts.sort();
     for part in parts {
         match wavfile::recover(&part) {
@@ -78,10 +87,17 @@ pub fn recover_with(store: &Store, dir: &Path) -> RecoveryReport {
                         ..TakeResult::default()
                     };
                     if let Err(e) = store.finish_take(id, &result) {
-                        report.failed.push(format!("{}: recovered, but the database was not updated: {e}", path.display()));
+                        report
+                            .failed
+                            .push(format!("{}: recovered, but the database was not updated: {e}", path.display()));
                     }
                 }
-                report.recovered.push(Recovered { seconds: info.duration_ms() as f64 / 1000.0, frames: info.frames, path, take_id });
+                report.recovered.push(Recovered {
+                    seconds: info.duration_ms() as f64 / 1000.0,
+                    frames: info.frames,
+                    path,
+                    take_id,
+                });
             }
             Err(e) => report.failed.push(format!("{}: {e}", part.display())),
         }
@@ -120,6 +136,9 @@ mod tests {
             take_file_name(at, "microsoft-pm", "screen", "pm-screen-03", None),
             "2026-11-22_19-35-12_microsoft-pm_screen_pm-screen-03_main.wav"
         );
-        assert_eq!(take_file_name(at, "My Loop/../x", "r", "q", Some(0)), "2026-11-22_19-35-12_my-loop----x_r_q_probe-1.wav");
+        assert_eq!(
+            take_file_name(at, "My Loop/../x", "r", "q", Some(0)),
+            "2026-11-22_19-35-12_my-loop----x_r_q_probe-1.wav"
+        );
     }
 }

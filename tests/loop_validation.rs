@@ -53,10 +53,16 @@ fn zero_and_negative_durations_are_rejected() {
     let text = MINIMAL.replace("minutes = 10", "minutes = 0").replace("answer_seconds = 120", "answer_seconds = -5");
     let p = problems(&text);
     assert_eq!(p.len(), 2, "{p:?}");
-    assert_eq!(p[0], format!("t.toml:{}:11: `minutes` must be a positive number, found 0", line_of(&text, "minutes = 0")));
+    assert_eq!(
+        p[0],
+        format!("t.toml:{}:11: `minutes` must be a positive number, found 0", line_of(&text, "minutes = 0"))
+    );
     assert_eq!(
         p[1],
-        format!("t.toml:{}:18: `answer_seconds` must be a positive number, found -5", line_of(&text, "answer_seconds = -5"))
+        format!(
+            "t.toml:{}:18: `answer_seconds` must be a positive number, found -5",
+            line_of(&text, "answer_seconds = -5")
+        )
     );
 }
 
@@ -85,7 +91,10 @@ fn round_with_empty_bank_is_rejected() {
     let p = problems(&text);
     assert_eq!(p.len(), 1, "{p:?}");
     let line = line_of(&text, "kind = \"deep\"");
-    assert!(p[0].starts_with(&format!("t.toml:{line}:8: round \"deep\" draws from the \"deep\" bank, which is empty")), "{p:?}");
+    assert!(
+        p[0].starts_with(&format!("t.toml:{line}:8: round \"deep\" draws from the \"deep\" bank, which is empty")),
+        "{p:?}"
+    );
 }
 
 #[test]
@@ -98,7 +107,9 @@ fn syntax_error_is_located_not_panicked() {
 
 #[test]
 fn garbage_never_panics() {
-    for text in ["", "\u{0}\u{1}", "[[rounds]]\nminutes = 1e999", "id = 5", "rounds = 3", "[[rounds]]\n[[rounds.checklist]]\n"] {
+    for text in
+        ["", "\u{0}\u{1}", "[[rounds]]\nminutes = 1e999", "id = 5", "rounds = 3", "[[rounds]]\n[[rounds.checklist]]\n"]
+    {
         assert!(parse_loop("g.toml", text, LoopSource::Builtin).is_err(), "{text:?} must be rejected");
     }
 }

@@ -34,7 +34,8 @@ fn rounds_sharing_a_bank_do_not_repeat_questions() {
     let pmm = catalog.get("microsoft-pmm").unwrap();
     for seed in 0..50 {
         let plan = RunPlan::whole_loop(pmm, true, seed);
-        let mut asked: Vec<&str> = plan.rounds.iter().flat_map(|r| r.questions.iter().map(|q| q.question_id.as_str())).collect();
+        let mut asked: Vec<&str> =
+            plan.rounds.iter().flat_map(|r| r.questions.iter().map(|q| q.question_id.as_str())).collect();
         let total = asked.len();
         asked.sort_unstable();
         asked.dedup();
@@ -66,7 +67,13 @@ fn walks_answer_probes_assessment_and_rounds() {
     let events = run.next(clock.now());
     assert_eq!(
         events,
-        vec![RunEvent::AnswerEnded { round: 0, question_id: "q-screen-1".into(), probe: None, used_ms: 50_000, given_ms: 60_000 }]
+        vec![RunEvent::AnswerEnded {
+            round: 0,
+            question_id: "q-screen-1".into(),
+            probe: None,
+            used_ms: 50_000,
+            given_ms: 60_000
+        }]
     );
     assert_eq!(run.position().probe, Some(0));
     assert_eq!(run.answer_remaining_ms(clock.now()), 30_000, "a probe gets probe_seconds");
@@ -78,7 +85,10 @@ fn walks_answer_probes_assessment_and_rounds() {
     clock.advance(secs(10));
     let events = run.next(clock.now());
     assert_eq!(run.phase(), Phase::Assessing, "one question fits a 10-minute round of 1-minute answers? {events:?}");
-    assert!(matches!(events.last(), Some(RunEvent::RoundEnded { round: 0, used_ms: 70_000, given_ms: 600_000 })), "{events:?}");
+    assert!(
+        matches!(events.last(), Some(RunEvent::RoundEnded { round: 0, used_ms: 70_000, given_ms: 600_000 })),
+        "{events:?}"
+    );
 
     clock.advance(secs(300));
     assert_eq!(run.round_remaining_ms(clock.now()), 530_000, "assessment time is not interview time");
@@ -99,7 +109,8 @@ fn walks_answer_probes_assessment_and_rounds() {
 fn overtime_goes_negative_and_pause_freezes_both_clocks() {
     let lp = tiny();
     let clock = ManualClock::new();
-    let mut run = Rehearsal::start(RunPlan::single_round(&lp, "warmup", 1).unwrap(), Thresholds::default(), clock.now());
+    let mut run =
+        Rehearsal::start(RunPlan::single_round(&lp, "warmup", 1).unwrap(), Thresholds::default(), clock.now());
     clock.advance(secs(75));
     assert_eq!(run.answer_remaining_ms(clock.now()), -15_000);
     run.pause(clock.now());

@@ -70,7 +70,11 @@ fn a_run_closed_halfway_resumes_where_it_stopped() {
     assert!(view.paused, "a resumed run waits for the candidate");
     assert_eq!(view.question, question);
     assert_eq!(view.probe_number, Some(1));
-    assert_eq!(view.answer_timer.remaining_ms, answer_left - 7_000, "time used before closing is kept, closed time is not");
+    assert_eq!(
+        view.answer_timer.remaining_ms,
+        answer_left - 7_000,
+        "time used before closing is kept, closed time is not"
+    );
     let answers = s.store().answers(run_id).unwrap();
     assert_eq!(answers.len(), 1);
     assert_eq!(answers[0].3, 40_000);

@@ -4,6 +4,7 @@
 //! holding `AppState::session`; the ticker thread is the only source of
 //! `run-tick` events; no business logic lives here.
 
+use crate::recording::{self, AudioState};
 use mockloop_core::clock::SystemClock;
 use mockloop_core::loops::Loop;
 use mockloop_core::paths;
@@ -13,7 +14,6 @@ use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use crate::recording::{self, AudioState};
 use tauri::{Emitter, Manager, State};
 
 /// How often countdowns are pushed to the window: fast enough that a
@@ -85,12 +85,16 @@ fn run_action(state: State<'_, AppState>, action: Action) -> Result<Update, Stri
 
 /// Opens the window; returns the process exit code.
 pub fn run(data_dir: Option<&Path>) -> i32 {
-    if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
         eprintln!("error: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); headless commands: mockloop --help");
         return 1;
     }
     let dir = paths::data_dir(data_dir);
-    let session = dir.clone().and_then(|dir| Session::open(&dir, Arc::new(SystemClock::new())).map_err(|e| e.to_string()));
+    let session =
+        dir.clone().and_then(|dir| Session::open(&dir, Arc::new(SystemClock::new())).map_err(|e| e.to_string()));
     if let Err(why) = &session {
         eprintln!("error: {why}");
     }

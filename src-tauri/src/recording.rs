@@ -4,7 +4,9 @@
 //! countdowns need.
 
 use crate::app::{with_session, AppState};
-use mockloop_core::audio::{devices, peaks, DeviceInfo, Outcome, Player, Quality, RecordOptions, Recorder, RecorderStatus, TakeSummary};
+use mockloop_core::audio::{
+    devices, peaks, DeviceInfo, Outcome, Player, Quality, RecordOptions, Recorder, RecorderStatus, TakeSummary,
+};
 use mockloop_core::session::Session;
 use mockloop_core::store::{TakeResult, TakeRow};
 use mockloop_core::takes;

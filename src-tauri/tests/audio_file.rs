@@ -36,7 +36,17 @@ fn file_fed_microphone_is_recorded_exactly_or_drops_are_counted_honestly() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("take.wav");
     let started = Instant::now();
-    let rec = Recording::start(audio.command(&["record", "--seconds", "10", "--quality", "studio", "--rate", "48000", "--out", out.to_str().unwrap()]));
+    let rec = Recording::start(audio.command(&[
+        "record",
+        "--seconds",
+        "10",
+        "--quality",
+        "studio",
+        "--rate",
+        "48000",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
     let (ok, summary, stderr) = rec.finish();
     let wall = started.elapsed().as_secs_f64();
     assert!(ok, "{stderr:?}");
@@ -61,7 +71,8 @@ fn speech_quality_is_16_khz_mono() {
     let audio = FileAudio::new(&input);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("speech.wav");
-    let (ok, summary, stderr) = Recording::start(audio.command(&["record", "--seconds", "3", "--out", out.to_str().unwrap()])).finish();
+    let (ok, summary, stderr) =
+        Recording::start(audio.command(&["record", "--seconds", "3", "--out", out.to_str().unwrap()])).finish();
     assert!(ok, "{stderr:?}");
     let (spec, take) = read_wav(&out);
     assert_eq!((spec.sample_rate, spec.channels, spec.bits_per_sample), (16_000, 1, 16));
@@ -141,7 +152,10 @@ fn no_microphone_is_a_clear_error() {
     assert!(!stderr.contains("panicked"));
     assert!(!out.exists());
 
-    let named = audio.command(&["record", "--seconds", "1", "--device", "Studio Mic 3000", "--out", out.to_str().unwrap()]).output().unwrap();
+    let named = audio
+        .command(&["record", "--seconds", "1", "--device", "Studio Mic 3000", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&named.stderr);
     assert_eq!(named.status.code(), Some(1));
     assert_eq!(stderr.trim(), "error: no audio device named \"Studio Mic 3000\" (see: mockloop devices)");
@@ -155,4 +169,19 @@ fn devices_lists_the_default_device_as_json() {
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let list = list.as_array().unwrap();
     assert!(list.iter().any(|d| d["default_input"] == true && d["input"] == true), "{list:?}");
+}
+
+#[test]
+fn playback_from_a_position_starts_there() {
+    let audio = FileAudio::new(&noise(480, 1));
+    let dir = tempfile::tempdir().unwrap();
+    let take = dir.path().join("take.wav");
+    let samples = noise(48_000 * 3, 123);
+    support::write_wav(&take, 48_000, &samples);
+    let out = audio.command(&["play", "--from", "1.5", take.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let played = read_raw(&audio.played());
+    let first = played.iter().position(|&s| s != 0).expect("something was played");
+    let rest = &samples[72_000..];
+    assert!(played[first..].starts_with(rest), "playback began exactly 1.5 s in, with nothing before it");
 }

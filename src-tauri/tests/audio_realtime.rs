@@ -31,7 +31,17 @@ fn real_time_microphone_is_recorded_sample_for_sample() {
     write_wav(&source, 48_000, &played);
     let out = dir.path().join("take.wav");
 
-    let rec = Recording::start(pulse.command(&["record", "--seconds", "65", "--quality", "studio", "--rate", "48000", "--out", out.to_str().unwrap()]));
+    let rec = Recording::start(pulse.command(&[
+        "record",
+        "--seconds",
+        "65",
+        "--quality",
+        "studio",
+        "--rate",
+        "48000",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
     let status = pulse.play(&source).wait().unwrap();
     assert!(status.success(), "paplay failed");
     let (ok, summary, stderr) = rec.finish();
@@ -44,7 +54,11 @@ fn real_time_microphone_is_recorded_sample_for_sample() {
     assert!(take.len() >= start + signal.len(), "the whole signal is in the take (start {start}, take {})", take.len());
     let same = take[start..start + signal.len()] == signal[..];
     assert!(same, "every one of the {} samples comes back identical", signal.len());
-    println!("bit-exact: {} samples identical; the signal began {:.3} s into the take", signal.len(), start as f64 / 48_000.0);
+    println!(
+        "bit-exact: {} samples identical; the signal began {:.3} s into the take",
+        signal.len(),
+        start as f64 / 48_000.0
+    );
 }
 
 /// Mean absolute value over blocks of `n`: a cheap envelope for alignment.
@@ -65,9 +79,10 @@ fn best_lag(a: &[f32], b: &[f32], lags: std::ops::Range<usize>) -> (usize, f64) 
         .fold((0, f64::MIN), |best, c| if c.1 > best.1 { c } else { best })
 }
 
-#[test]
-fn speech_keeps_its_first_and_last_words() {
-    let _one = serial();
+/// Speaks `text` into the microphone while `mockloop record` runs in speech
+/// quality; `stop` ends the recording (after the speech has been played).
+/// Checks the take holds the whole utterance, first and last word included.
+fn speech_is_kept_whole(stop: impl FnOnce(&mut Recording)) {
     require("espeak-ng");
     require("sox");
     let pulse = Pulse::start();
@@ -77,14 +92,20 @@ fn speech_keeps_its_first_and_last_words() {
     assert!(std::process::Command::new("espeak-ng").args(["-w"]).arg(&spoken).arg(text).status().unwrap().success());
     // The reference at the take's rate, to compare against.
     let reference = dir.path().join("reference.wav");
-    assert!(std::process::Command::new("sox").arg(&spoken).args(["-r", "16000", "-c", "1", "-b", "16"]).arg(&reference).status().unwrap().success());
+    assert!(std::process::Command::new("sox")
+        .arg(&spoken)
+        .args(["-r", "16000", "-c", "1", "-b", "16"])
+        .arg(&reference)
+        .status()
+        .unwrap()
+        .success());
     let (_, reference) = read_wav(&reference);
     let reference: Vec<f32> = reference.iter().map(|&s| f32::from(s) / 32768.0).collect();
-    let seconds = reference.len() as f64 / 16_000.0 + 2.5;
 
     let out = dir.path().join("speech.wav");
-    let rec = Recording::start(pulse.command(&["record", "--seconds", &format!("{seconds:.2}"), "--out", out.to_str().unwrap()]));
+    let mut rec = Recording::start(pulse.command(&["record", "--out", out.to_str().unwrap()]));
     assert!(pulse.play(&spoken).wait().unwrap().success());
+    stop(&mut rec);
     let (ok, summary, stderr) = rec.finish();
     assert!(ok, "{stderr:?}");
     let (spec, take) = read_wav(&out);
@@ -95,7 +116,13 @@ fn speech_keeps_its_first_and_last_words() {
     let (coarse, _) = best_lag(&envelope(&take, 16), &envelope(&reference, 16), 0..take.len() / 16);
     let from = (coarse * 16).saturating_sub(64);
     let (lag, correlation) = best_lag(&take, &reference, from..from + 128);
-    println!("speech: aligned at {:.3} s, correlation {correlation:.3}, take {:.2} s for {:.2} s of speech; {summary}", lag as f64 / 16_000.0, take.len() as f64 / 16_000.0, reference.len() as f64 / 16_000.0);
+    println!(
+        "speech: aligned at {:.3} s, correlation {correlation:.3}, take {:.2} s for {:.2} s of speech; dropped {}",
+        lag as f64 / 16_000.0,
+        take.len() as f64 / 16_000.0,
+        reference.len() as f64 / 16_000.0,
+        summary["dropped_samples"]
+    );
     assert!(correlation > 0.8, "the take holds the speech (correlation {correlation:.3})");
     assert!(lag + reference.len() <= take.len(), "the whole utterance fits in the take");
 
@@ -109,6 +136,30 @@ fn speech_keeps_its_first_and_last_words() {
         let got = rms(&take[lag + at..lag + at + 4_000]);
         assert!(got > want * 0.5, "the {name} word is in the take (rms {got:.4} vs {want:.4})");
     }
+}
+
+/// Ctrl-C, as a user would press it.
+fn interrupt(rec: &mut Recording) {
+    let pid = rec.child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+}
+
+#[test]
+fn speech_keeps_its_first_and_last_words() {
+    let _one = serial();
+    // Stopped with a comfortable margin after the speech has been played.
+    speech_is_kept_whole(|rec| {
+        std::thread::sleep(Duration::from_millis(1_500));
+        interrupt(rec);
+    });
+}
+
+#[test]
+fn ctrl_c_right_after_the_last_word_still_keeps_it() {
+    let _one = serial();
+    // Stopped the instant playback ends: the last word is still in the
+    // device's buffers, and must be drained into the take, not dropped.
+    speech_is_kept_whole(interrupt);
 }
 
 #[test]
@@ -128,7 +179,17 @@ fn a_take_killed_mid_recording_is_recovered_up_to_the_last_second() {
         let out = dir.path().join(format!("killed-{round}.wav"));
         let mut player = pulse.play(&source);
         std::thread::sleep(Duration::from_millis(300));
-        let mut rec = Recording::start(pulse.command(&["record", "--seconds", "60", "--quality", "studio", "--rate", "48000", "--out", out.to_str().unwrap()]));
+        let mut rec = Recording::start(pulse.command(&[
+            "record",
+            "--seconds",
+            "60",
+            "--quality",
+            "studio",
+            "--rate",
+            "48000",
+            "--out",
+            out.to_str().unwrap(),
+        ]));
         std::thread::sleep(wait);
         let alive_for = rec.acknowledged_at.elapsed();
         rec.child.kill().unwrap(); // SIGKILL: no chance to finish the file
@@ -154,4 +215,42 @@ fn a_take_killed_mid_recording_is_recovered_up_to_the_last_second() {
             }
         }
     }
+}
+
+#[test]
+fn a_microphone_that_goes_away_ends_the_take_and_keeps_it() {
+    let _one = serial();
+    let pulse = Pulse::start();
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("signal.wav");
+    write_wav(&source, 48_000, &noise(48_000 * 20, 3));
+    let out = dir.path().join("lost.wav");
+    let mut player = pulse.play(&source);
+    let rec = Recording::start(pulse.command(&[
+        "record",
+        "--seconds",
+        "60",
+        "--quality",
+        "studio",
+        "--rate",
+        "48000",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    std::thread::sleep(Duration::from_secs(2));
+    // The audio server dies: for ALSA's default device the microphone is gone.
+    let pid = std::fs::read_to_string(pulse.runtime.path().join("pulse/pid")).unwrap();
+    assert!(std::process::Command::new("kill").args(["-9", pid.trim()]).status().unwrap().success());
+    let _ = player.kill();
+    let _ = player.wait();
+    let (ok, summary, stderr) = rec.finish();
+    assert!(!ok, "a lost microphone is not a success");
+    assert_eq!(summary["outcome"], "device_lost", "{summary}");
+    let last = stderr.last().cloned().unwrap_or_default();
+    assert!(
+        last.contains("microphone") && last.contains("kept"),
+        "says what happened and that the audio is kept: {stderr:?}"
+    );
+    let (_, take) = read_wav(&out);
+    assert!(take.len() >= 48_000 * 3 / 2, "the audio before the loss is kept ({} samples)", take.len());
 }

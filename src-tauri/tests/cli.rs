@@ -76,9 +76,14 @@ fn validate_accepts_good_files_and_exits_1_with_located_problems() {
     assert!(text(&ok.stdout).contains("ok"));
 
     let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, MINIMAL.replace("minutes = 10", "minutes = -3").replace("competency = \"depth\"", "competency = \"x\"")).unwrap();
+    std::fs::write(
+        &bad,
+        MINIMAL.replace("minutes = 10", "minutes = -3").replace("competency = \"depth\"", "competency = \"x\""),
+    )
+    .unwrap();
     let missing = dir.path().join("missing.toml");
-    let out = mockloop(&["validate", good.to_str().unwrap(), bad.to_str().unwrap(), missing.to_str().unwrap()], dir.path());
+    let out =
+        mockloop(&["validate", good.to_str().unwrap(), bad.to_str().unwrap(), missing.to_str().unwrap()], dir.path());
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();

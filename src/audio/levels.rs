@@ -59,7 +59,14 @@ impl LevelMeter {
     /// A meter for samples at `sample_rate`.
     pub fn new(sample_rate: u32) -> Self {
         let block_len = (sample_rate / BLOCKS_PER_SECOND).max(1) as usize;
-        Self { block_len, block_ms: 1000 / u64::from(BLOCKS_PER_SECOND), count: 0, sum_squares: 0.0, peak: 0.0, silent_ms: 0 }
+        Self {
+            block_len,
+            block_ms: 1000 / u64::from(BLOCKS_PER_SECOND),
+            count: 0,
+            sum_squares: 0.0,
+            peak: 0.0,
+            silent_ms: 0,
+        }
     }
 
     /// Measures `samples` (mono, -1.0..1.0), publishing every completed block.

@@ -130,7 +130,8 @@ fn reduce(raw: &[[i16; 2]], buckets: usize) -> Vec<[f32; 2]> {
         .map(|b| {
             let start = b * raw.len() / buckets;
             let end = ((b + 1) * raw.len() / buckets).max(start + 1);
-            let (lo, hi) = raw[start..end].iter().fold((i16::MAX, i16::MIN), |(lo, hi), p| (lo.min(p[0]), hi.max(p[1])));
+            let (lo, hi) =
+                raw[start..end].iter().fold((i16::MAX, i16::MIN), |(lo, hi), p| (lo.min(p[0]), hi.max(p[1])));
             [f32::from(lo) / 32768.0, f32::from(hi) / 32768.0]
         })
         .collect()
@@ -144,11 +145,26 @@ mod tests {
     fn peaks_are_written_while_recording_and_rebuilt_when_missing() {
         let dir = tempfile::tempdir().unwrap();
         let wav = dir.path().join("t.wav");
-        let spec = hound::WavSpec { channels: 1, sample_rate: 1_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 1_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
         let mut w = hound::WavWriter::create(&wav, spec).unwrap();
         let mut peaks = PeakWriter::create(&peaks_path(&wav), 1_000).unwrap();
         // 1 s quiet, 1 s loud: 20 samples per peak, 100 peaks.
-        let samples: Vec<i16> = (0..2_000).map(|i| if i < 1_000 { (i % 3) as i16 } else if i % 2 == 0 { 16_384 } else { -16_384 }).collect();
+        let samples: Vec<i16> = (0..2_000)
+            .map(|i| {
+                if i < 1_000 {
+                    (i % 3) as i16
+                } else if i % 2 == 0 {
+                    16_384
+                } else {
+                    -16_384
+                }
+            })
+            .collect();
         for &s in &samples {
             w.write_sample(s).unwrap();
         }

@@ -41,8 +41,11 @@ struct Shared {
     played: AtomicU64,
     /// The decoder reached the end of the file.
     decoded_all: AtomicBool,
-    /// The ring is full (or holds the rest of the file): output may start.
-    primed: AtomicBool,
+    /// Bumped by every seek.
+    seek_gen: AtomicU64,
+    /// The seek generation whose audio fills the ring (full, or holding the
+    /// rest of the file): output plays only when it equals `seek_gen`.
+    primed_gen: AtomicU64,
     /// The callback found the ring empty after the end: playback is over.
     done: AtomicBool,
 }
@@ -88,7 +91,11 @@ impl Player {
             bits_per_sample: 16,
             bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         };
-        let shared = Arc::new(Shared { seek_to: AtomicU64::new(NO_SEEK), ..Shared::default() });
+        let shared = Arc::new(Shared {
+            seek_to: AtomicU64::new(NO_SEEK),
+            primed_gen: AtomicU64::new(NO_SEEK),
+            ..Shared::default()
+        });
 
         let (opened_tx, opened_rx) = mpsc::channel();
         let (quit_tx, quit_rx) = mpsc::channel::<()>();
@@ -97,16 +104,14 @@ impl Player {
         let file_rate = spec.sample_rate;
         let audio = std::thread::Builder::new()
             .name("audio-playback".into())
-            .spawn(move || {
-                match open_output(device.as_deref(), file_rate, audio_shared) {
-                    Ok((stream, producer, rate)) => {
-                        let _ = opened_tx.send(Ok((producer, rate)));
-                        let _ = quit_rx.recv();
-                        drop(stream);
-                    }
-                    Err(e) => {
-                        let _ = opened_tx.send(Err(e));
-                    }
+            .spawn(move || match open_output(device.as_deref(), file_rate, audio_shared) {
+                Ok((stream, producer, rate)) => {
+                    let _ = opened_tx.send(Ok((producer, rate)));
+                    let _ = quit_rx.recv();
+                    drop(stream);
+                }
+                Err(e) => {
+                    let _ = opened_tx.send(Err(e));
                 }
             })
             .map_err(|e| file_err(e.to_string()))?;
@@ -151,6 +156,9 @@ impl Player {
         let frame = (seconds.max(0.0) * f64::from(self.info.sample_rate)) as u64;
         self.shared.done.store(false, Ordering::Release);
         self.shared.seek_to.store(frame.min(self.info.frames), Ordering::Release);
+        // From now on nothing plays until the decoder has filled the ring
+        // from the new position.
+        self.shared.seek_gen.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Seconds into the take.
@@ -210,7 +218,12 @@ fn open_output(device: Option<&str>, file_rate: u32, shared: Arc<Shared>) -> Res
     let on_error = |_e: cpal::Error| {};
     macro_rules! build {
         ($t:ty) => {
-            device.build_output_stream::<$t, _, _>(config, playback_callback::<$t>(consumer, channels, shared), on_error, None)
+            device.build_output_stream::<$t, _, _>(
+                config,
+                playback_callback::<$t>(consumer, channels, shared),
+                on_error,
+                None,
+            )
         };
     }
     let stream = match supported.sample_format() {
@@ -245,7 +258,8 @@ where
                 chunk.commit_all();
             }
         }
-        if !shared.playing.load(Ordering::Acquire) || !shared.primed.load(Ordering::Acquire) {
+        let primed = shared.primed_gen.load(Ordering::Acquire) == shared.seek_gen.load(Ordering::Acquire);
+        if !shared.playing.load(Ordering::Acquire) || !primed {
             out.fill(silence);
             return;
         }
@@ -274,14 +288,17 @@ fn decoder_thread(
     device_rate: u32,
     shared: &Shared,
 ) {
-    let new_resampler = || (file_rate != device_rate).then(|| StreamResampler::new(file_rate, device_rate).ok()).flatten();
+    let new_resampler =
+        || (file_rate != device_rate).then(|| StreamResampler::new(file_rate, device_rate).ok()).flatten();
     let mut resampler = new_resampler();
     let mut pending: Vec<f32> = Vec::new();
     let mut block: Vec<f32> = Vec::with_capacity(DECODE_BLOCK);
+    let mut serving = shared.seek_gen.load(Ordering::Acquire);
     while !shared.quit.load(Ordering::Acquire) {
+        let generation = shared.seek_gen.load(Ordering::Acquire);
         let seek = shared.seek_to.swap(NO_SEEK, Ordering::AcqRel);
         if seek != NO_SEEK {
-            shared.primed.store(false, Ordering::Release);
+            serving = generation;
             let _ = reader.seek(u32::try_from(seek).unwrap_or(u32::MAX));
             resampler = new_resampler();
             pending.clear();
@@ -297,7 +314,9 @@ fn decoder_thread(
         }
         if pending.is_empty() && !shared.decoded_all.load(Ordering::Acquire) {
             block.clear();
-            block.extend(reader.samples::<i16>().take(DECODE_BLOCK).map_while(Result::ok).map(|s| f32::from(s) / 32768.0));
+            block.extend(
+                reader.samples::<i16>().take(DECODE_BLOCK).map_while(Result::ok).map(|s| f32::from(s) / 32768.0),
+            );
             let end = block.len() < DECODE_BLOCK;
             match resampler.as_mut() {
                 None => pending.extend_from_slice(&block),
@@ -321,7 +340,7 @@ fn decoder_thread(
         let full = producer.slots() == 0;
         let everything_queued = shared.decoded_all.load(Ordering::Acquire) && pending.is_empty();
         if full || everything_queued {
-            shared.primed.store(true, Ordering::Release);
+            shared.primed_gen.store(serving, Ordering::Release);
             std::thread::sleep(Duration::from_millis(5));
         }
     }

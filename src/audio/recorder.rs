@@ -34,8 +34,12 @@ use std::time::{Duration, Instant};
 const RING_SECONDS: u32 = 2;
 /// How long stopping may wait for the device's buffered audio.
 const DRAIN_LIMIT: Duration = Duration::from_secs(2);
-/// How often the writer looks at the ring when it was empty.
-const WRITER_POLL: Duration = Duration::from_millis(5);
+/// The writer sleeps until the callback wakes it (once per delivery), or
+/// this long at most: often enough for the header rewrite and the watchdog.
+const WRITER_POLL: Duration = Duration::from_millis(100);
+/// A device that delivers nothing for this long, mid-take, is treated as
+/// lost (some backends stop calling back instead of reporting an error).
+const SILENT_DEVICE_LIMIT: Duration = Duration::from_secs(3);
 /// Gaps the callback can report before the writer reads them.
 const GAP_EVENTS: usize = 4096;
 
@@ -77,7 +81,13 @@ pub struct RecordOptions {
 
 impl Default for RecordOptions {
     fn default() -> Self {
-        Self { device: None, quality: Quality::Speech, rate: None, seconds: None, first_audio_timeout: Duration::from_secs(5) }
+        Self {
+            device: None,
+            quality: Quality::Speech,
+            rate: None,
+            seconds: None,
+            first_audio_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -180,6 +190,8 @@ struct Shared {
     device_lost: AtomicBool,
     /// The writer thread has ended.
     finished: AtomicBool,
+    /// The writer thread, which the callback wakes when it delivers.
+    writer: std::sync::OnceLock<std::thread::Thread>,
     /// Words for the latest fault. Locked only by the error callback, the
     /// writer and status readers; never by the data callback.
     fault: Mutex<Option<String>>,
@@ -273,7 +285,8 @@ impl Recorder {
                 return Err(RecordError::Internal(e.to_string()));
             }
         };
-        let mut recorder = Self { shared, audio: Some((audio, command_tx)), writer: Some(writer), input_rate: opened.rate };
+        let mut recorder =
+            Self { shared, audio: Some((audio, command_tx)), writer: Some(writer), input_rate: opened.rate };
 
         let _ = recorder.audio.as_ref().map(|(_, tx)| tx.send(Command::Play));
         match played_rx.recv() {
@@ -289,10 +302,15 @@ impl Recorder {
         while recorder.shared.frames_seen.load(Ordering::Acquire) == 0 {
             if recorder.shared.device_lost.load(Ordering::Acquire) || Instant::now() >= deadline {
                 let lost = recorder.shared.fault();
-                let _ = recorder.finish_now().map(|s| std::fs::remove_file(s.path));
+                if let Ok(summary) = recorder.finish_now() {
+                    let _ = std::fs::remove_file(super::peaks::peaks_path(&summary.path));
+                    let _ = std::fs::remove_file(summary.path);
+                }
                 return Err(match lost {
                     Some(message) => DeviceError::Backend { device: opened.device, message }.into(),
-                    None => RecordError::NoAudio { device: opened.device, seconds: options.first_audio_timeout.as_secs() },
+                    None => {
+                        RecordError::NoAudio { device: opened.device, seconds: options.first_audio_timeout.as_secs() }
+                    }
                 });
             }
             std::thread::sleep(Duration::from_millis(2));
@@ -336,7 +354,9 @@ impl Recorder {
 
     fn join(&mut self) -> Result<TakeSummary, RecordError> {
         let result = match self.writer.take() {
-            Some(writer) => writer.join().unwrap_or_else(|_| Err(RecordError::Internal("the writer thread panicked".into()))),
+            Some(writer) => {
+                writer.join().unwrap_or_else(|_| Err(RecordError::Internal("the writer thread panicked".into())))
+            }
             None => Err(RecordError::Internal("the take was already finished".into())),
         };
         if let Some((audio, tx)) = self.audio.take() {
@@ -378,7 +398,9 @@ fn audio_thread(
     while let Ok(command) = commands.recv() {
         match command {
             Command::Play => {
-                let played = stream.play().map_err(|e| DeviceError::Backend { device: "microphone".into(), message: e.to_string() });
+                let played = stream
+                    .play()
+                    .map_err(|e| DeviceError::Backend { device: "microphone".into(), message: e.to_string() });
                 let _ = played_tx.send(played);
             }
             Command::Quit => break,
@@ -427,8 +449,12 @@ fn open_stream(options: &RecordOptions, shared: Arc<Shared>) -> Result<(cpal::St
         other => return Err(DeviceError::Unsupported { device: name, what: format!("in sample format {other}") }),
     }
     .map_err(|e| match e.kind() {
-        cpal::ErrorKind::PermissionDenied => DeviceError::Backend { device: name.clone(), message: "permission to use the microphone was denied".into() },
-        cpal::ErrorKind::DeviceBusy => DeviceError::Backend { device: name.clone(), message: "it is busy (used by another program)".into() },
+        cpal::ErrorKind::PermissionDenied => {
+            DeviceError::Backend { device: name.clone(), message: "permission to use the microphone was denied".into() }
+        }
+        cpal::ErrorKind::DeviceBusy => {
+            DeviceError::Backend { device: name.clone(), message: "it is busy (used by another program)".into() }
+        }
         _ => DeviceError::Backend { device: name.clone(), message: e.to_string() },
     })?;
     Ok((stream, Opened { consumer, gaps, device: name, rate, channels: config.channels, format }))
@@ -495,6 +521,11 @@ where
             unreported.len = 0;
         }
         shared.frames_seen.fetch_add(keep as u64, Ordering::Release);
+        // Wake the writer: an atomic swap, and a futex wake only if it sleeps.
+        // Never blocks.
+        if let Some(writer) = shared.writer.get() {
+            writer.unpark();
+        }
     }
 }
 
@@ -514,6 +545,8 @@ fn writer_thread(
     let mut taken: u64 = 0;
     let mut written: u64 = 0;
     let mut dropped: u64 = 0;
+    let _ = shared.writer.set(std::thread::current());
+    let mut last_seen = (shared.frames_seen.load(Ordering::Acquire), Instant::now());
     let mut count_gaps = |gaps: &mut Consumer<Gap>, written: u64| {
         while let Ok(gap) = gaps.peek().copied() {
             // A gap right after the last written frame is after the take's end.
@@ -527,12 +560,15 @@ fn writer_thread(
     loop {
         let available = consumer.slots();
         if available > 0 {
-            let wanted = target.map_or(available, |t| available.min(usize::try_from(t.saturating_sub(take.frames_in())).unwrap_or(usize::MAX)));
+            let wanted = target.map_or(available, |t| {
+                available.min(usize::try_from(t.saturating_sub(take.frames_in())).unwrap_or(usize::MAX))
+            });
             if let Ok(chunk) = consumer.read_chunk(available) {
                 let (a, b) = chunk.as_slices();
                 let a_len = a.len().min(wanted);
                 let b_len = b.len().min(wanted - a_len);
-                let pushed = take.push(&a[..a_len], &shared.levels).and_then(|()| take.push(&b[..b_len], &shared.levels));
+                let pushed =
+                    take.push(&a[..a_len], &shared.levels).and_then(|()| take.push(&b[..b_len], &shared.levels));
                 chunk.commit_all();
                 taken += available as u64;
                 written = taken.min(written + (a_len + b_len) as u64);
@@ -545,8 +581,16 @@ fn writer_thread(
         if shared.halt.load(Ordering::Acquire) || target.is_some_and(|t| take.frames_in() >= t) {
             break;
         }
+        let seen = shared.frames_seen.load(Ordering::Acquire);
+        if seen != last_seen.0 {
+            last_seen = (seen, Instant::now());
+        } else if seen > 0 && stop_seen.is_none() && last_seen.1.elapsed() >= SILENT_DEVICE_LIMIT {
+            shared.set_fault("the microphone stopped sending audio (was it unplugged?)".into());
+            shared.device_lost.store(true, Ordering::Release);
+        }
         if shared.device_lost.load(Ordering::Acquire) {
-            failure = Some((Outcome::DeviceLost, shared.fault().unwrap_or_else(|| "the microphone was disconnected".into())));
+            failure =
+                Some((Outcome::DeviceLost, shared.fault().unwrap_or_else(|| "the microphone was disconnected".into())));
             break;
         }
         if shared.stop.load(Ordering::Acquire) {
@@ -557,7 +601,7 @@ fn writer_thread(
             }
         }
         if available == 0 {
-            std::thread::sleep(WRITER_POLL);
+            std::thread::park_timeout(WRITER_POLL);
         }
         count_gaps(&mut gaps, written);
     }

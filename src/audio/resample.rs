@@ -77,7 +77,12 @@ impl StreamResampler {
         self.process_limited(partial, u64::MAX, emit)
     }
 
-    fn process_limited(&mut self, partial: Option<usize>, limit: u64, emit: &mut dyn FnMut(&[f32])) -> Result<(), String> {
+    fn process_limited(
+        &mut self,
+        partial: Option<usize>,
+        limit: u64,
+        emit: &mut dyn FnMut(&[f32]),
+    ) -> Result<(), String> {
         let input = InterleavedSlice::new(&self.pending, 1, CHUNK).map_err(|e| e.to_string())?;
         let out_len = self.out.len();
         let mut output = InterleavedSlice::new_mut(&mut self.out, 1, out_len).map_err(|e| e.to_string())?;
@@ -126,7 +131,11 @@ mod tests {
         let input: Vec<f32> = (0..144_000)
             .map(|i| {
                 let t = i as f32 / rate;
-                if (1.0..2.0).contains(&t) { 0.5 * (2.0 * std::f32::consts::PI * 440.0 * t).sin() } else { 0.0 }
+                if (1.0..2.0).contains(&t) {
+                    0.5 * (2.0 * std::f32::consts::PI * 440.0 * t).sin()
+                } else {
+                    0.0
+                }
             })
             .collect();
         let out = resample_all(48_000, 16_000, &input, 960);

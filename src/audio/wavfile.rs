@@ -75,7 +75,8 @@ pub fn repair(path: &Path) -> io::Result<WavInfo> {
             }
             fmt = Some((channels, rate, align, bits));
         } else if &head[0..4] == b"data" {
-            let (channels, sample_rate, align, bits_per_sample) = fmt.ok_or_else(|| bad("data chunk before fmt chunk"))?;
+            let (channels, sample_rate, align, bits_per_sample) =
+                fmt.ok_or_else(|| bad("data chunk before fmt chunk"))?;
             let data_start = pos + 8;
             let available = len.saturating_sub(data_start);
             let data_len = available - available % u64::from(align);
@@ -146,7 +147,12 @@ mod tests {
     use super::*;
 
     fn write_wav(path: &Path, samples: &[i16]) {
-        let spec = hound::WavSpec { channels: 1, sample_rate: 16_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 16_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
         let mut w = hound::WavWriter::create(path, spec).unwrap();
         for &s in samples {
             w.write_sample(s).unwrap();

@@ -65,13 +65,23 @@ impl TakeWriter {
     pub fn create(path: &Path, input_rate: u32, file_rate: u32) -> Result<Self, WriteError> {
         let (part, path) = part_and_final(path);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| WriteError(format!("cannot create {}: {}", dir.display(), describe(&e))))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| WriteError(format!("cannot create {}: {}", dir.display(), describe(&e))))?;
         }
-        let spec = hound::WavSpec { channels: 1, sample_rate: file_rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: file_rate,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
         let wav = hound::WavWriter::create(&part, spec)
             .map_err(|e| WriteError(format!("cannot create {}: {}", part.display(), hound_error(e))))?;
         let peaks = PeakWriter::create(&peaks_path(&path), file_rate).ok();
-        let resampler = if input_rate == file_rate { None } else { Some(StreamResampler::new(input_rate, file_rate).map_err(WriteError)?) };
+        let resampler = if input_rate == file_rate {
+            None
+        } else {
+            Some(StreamResampler::new(input_rate, file_rate).map_err(WriteError)?)
+        };
         Ok(Self {
             wav: Some(wav),
             peaks,
@@ -171,7 +181,8 @@ impl TakeWriter {
         }
         let wav = self.wav.take().ok_or_else(|| WriteError("the take is already closed".into()))?;
         wav.finalize().map_err(hound_error)?;
-        std::fs::rename(&self.part, &self.path).map_err(|e| WriteError(format!("cannot rename the finished take: {}", describe(&e))))?;
+        std::fs::rename(&self.part, &self.path)
+            .map_err(|e| WriteError(format!("cannot rename the finished take: {}", describe(&e))))?;
         wavfile::inspect(&self.path).map_err(|e| WriteError(e.to_string()))
     }
 
@@ -182,7 +193,9 @@ impl TakeWriter {
         // that fails quietly, which is why the header is repaired after.
         drop(self.wav.take());
         drop(self.peaks.take());
-        wavfile::recover(&self.part).map(|(_, info)| info).map_err(|e| WriteError(format!("could not repair the take: {}", describe(&e))))
+        wavfile::recover(&self.part)
+            .map(|(_, info)| info)
+            .map_err(|e| WriteError(format!("could not repair the take: {}", describe(&e))))
     }
 }
 

@@ -170,11 +170,10 @@ impl Validator<'_> {
         if raw.rounds.is_empty() {
             self.err(&raw.id, format!("loop \"{id}\" has no [[rounds]]"));
         }
-        let question_kinds: HashMap<&str, usize> =
-            raw.questions.iter().fold(HashMap::new(), |mut m, q| {
-                *m.entry(q.kind.get_ref().as_str()).or_default() += 1;
-                m
-            });
+        let question_kinds: HashMap<&str, usize> = raw.questions.iter().fold(HashMap::new(), |mut m, q| {
+            *m.entry(q.kind.get_ref().as_str()).or_default() += 1;
+            m
+        });
 
         let mut round_ids = HashSet::new();
         let mut item_ids = HashSet::new();
@@ -184,7 +183,10 @@ impl Validator<'_> {
             if !question_kinds.contains_key(r.kind.get_ref().as_str()) {
                 self.err(
                     &r.kind,
-                    format!("round \"{}\" draws from the \"{}\" bank, which is empty: add [[questions]] with kind = \"{}\"", round.id, round.kind, round.kind),
+                    format!(
+                        "round \"{}\" draws from the \"{}\" bank, which is empty: add [[questions]] with kind = \"{}\"",
+                        round.id, round.kind, round.kind
+                    ),
                 );
             }
             rounds.push(round);
@@ -195,7 +197,10 @@ impl Validator<'_> {
         let mut questions = Vec::with_capacity(raw.questions.len());
         for q in &raw.questions {
             if !round_kinds.contains(q.kind.get_ref().as_str()) {
-                self.err(&q.kind, format!("no round has kind \"{}\", so this question would never be asked", q.kind.get_ref()));
+                self.err(
+                    &q.kind,
+                    format!("no round has kind \"{}\", so this question would never be asked", q.kind.get_ref()),
+                );
             }
             let probes = q.probes.iter().map(|p| self.text(p, "a probe")).collect();
             questions.push(Question {
@@ -251,7 +256,10 @@ impl Validator<'_> {
                 if !competency_ids.contains(competency) {
                     self.err(&item.competency, format!("checklist item names unknown competency \"{competency}\""));
                 } else if !own.contains(competency) {
-                    self.err(&item.competency, format!("competency \"{competency}\" is not one that round \"{id}\" probes"));
+                    self.err(
+                        &item.competency,
+                        format!("competency \"{competency}\" is not one that round \"{id}\" probes"),
+                    );
                 }
                 ChecklistItem {
                     id: self.id(&item.id, "checklist item", item_ids),

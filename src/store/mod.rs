@@ -139,7 +139,9 @@ impl Store {
             let tx = self.conn.transaction().map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })?;
             let to = i as i64 + 1;
             let applied = tx.execute_batch(migration).and_then(|()| tx.pragma_update(None, "user_version", to));
-            applied.and_then(|()| tx.commit()).map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })?;
+            applied
+                .and_then(|()| tx.commit())
+                .map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })?;
         }
         Ok(())
     }
@@ -241,7 +243,10 @@ impl Store {
     pub fn end_round(&self, run_id: i64, position: usize, used_ms: i64, at: DateTime<Utc>) -> Result<()> {
         let round = self.run_round_id(run_id, position)?;
         self.conn
-            .execute("UPDATE run_rounds SET used_ms = ?1, ended_at = ?2 WHERE id = ?3", params![used_ms, stamp(at), round])
+            .execute(
+                "UPDATE run_rounds SET used_ms = ?1, ended_at = ?2 WHERE id = ?3",
+                params![used_ms, stamp(at), round],
+            )
             .map_err(|e| self.sql(e))?;
         Ok(())
     }

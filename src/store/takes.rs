@@ -171,8 +171,12 @@ impl Store {
 
     /// Every take, newest first.
     pub fn takes(&self) -> Result<Vec<TakeRow>> {
-        let mut stmt = self.conn.prepare(&format!("{SELECT} ORDER BY t.created_at DESC, t.id DESC")).map_err(|e| self.sql(e))?;
-        let rows = stmt.query_map([], row).and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>()).map_err(|e| self.sql(e))?;
+        let mut stmt =
+            self.conn.prepare(&format!("{SELECT} ORDER BY t.created_at DESC, t.id DESC")).map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], row)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
         Ok(rows)
     }
 
@@ -184,7 +188,8 @@ impl Store {
         let sql = |source| StoreError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute("DELETE FROM takes WHERE id = ?1", [id]).map_err(sql)?;
-        remove_file(Path::new(&take.path)).map_err(|e| StoreError::File(format!("could not delete {}: {e}", take.path)))?;
+        remove_file(Path::new(&take.path))
+            .map_err(|e| StoreError::File(format!("could not delete {}: {e}", take.path)))?;
         tx.commit().map_err(sql)
     }
 }

@@ -37,7 +37,12 @@ pub fn devices(json: bool) -> i32 {
         println!("no audio devices found");
     }
     for d in &list {
-        let roles = [(d.input, "input"), (d.output, "output")].iter().filter(|(on, _)| *on).map(|(_, r)| *r).collect::<Vec<_>>().join("+");
+        let roles = [(d.input, "input"), (d.output, "output")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, r)| *r)
+            .collect::<Vec<_>>()
+            .join("+");
         let default = match (d.default_input, d.default_output) {
             (true, true) => " [default input and output]",
             (true, false) => " [default input]",
@@ -81,7 +86,7 @@ pub fn record(seconds: Option<f64>, out: &Path, device: Option<String>, quality:
     // Tests and scripts wait for this line: the first samples have arrived.
     eprintln!("recording to {} (Ctrl-C to stop)", out.display());
     while !recorder.is_finished() && !interrupted.load(Ordering::Acquire) {
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(100));
     }
     let summary = if recorder.is_finished() { recorder.wait() } else { recorder.stop() };
     match summary {
@@ -90,7 +95,11 @@ pub fn record(seconds: Option<f64>, out: &Path, device: Option<String>, quality:
             match (&summary.outcome, &summary.error) {
                 (Outcome::Complete, _) if ok => 0,
                 (_, Some(why)) => {
-                    eprintln!("error: {why}; the {:.1} s recorded before that are kept in {}", summary.seconds, summary.path.display());
+                    eprintln!(
+                        "error: {why}; the {:.1} s recorded before that are kept in {}",
+                        summary.seconds,
+                        summary.path.display()
+                    );
                     1
                 }
                 _ => 1,
@@ -104,9 +113,12 @@ pub fn record(seconds: Option<f64>, out: &Path, device: Option<String>, quality:
 }
 
 /// Plays a file to the end.
-pub fn play(file: &Path, device: Option<&str>) -> i32 {
+pub fn play(file: &Path, from: f64, device: Option<&str>) -> i32 {
     match Player::open(file, device) {
         Ok(player) => {
+            if from > 0.0 {
+                player.seek(from);
+            }
             let duration = player.duration();
             let played = player.play_to_end();
             print_json(&serde_json::json!({ "path": file, "seconds": duration, "played_seconds": played }));
@@ -124,7 +136,9 @@ pub fn recover(path: Option<&Path>, data_dir: Option<&Path>) -> i32 {
     if let Some(path) = path {
         return match wavfile::recover(path) {
             Ok((path, info)) => {
-                print_json(&serde_json::json!({ "path": path, "frames": info.frames, "seconds": info.duration_ms() as f64 / 1000.0, "rate": info.sample_rate }));
+                print_json(
+                    &serde_json::json!({ "path": path, "frames": info.frames, "seconds": info.duration_ms() as f64 / 1000.0, "rate": info.sample_rate }),
+                );
                 0
             }
             Err(e) => {

@@ -74,7 +74,14 @@ pub fn loops(data_dir: Option<&Path>, json: bool) -> i32 {
         }
     } else {
         for lp in &catalog.loops {
-            println!("{}  {}  ({}, {} rounds, {} min)", lp.id, lp.title, lp.source, lp.rounds.len(), lp.total_minutes(true));
+            println!(
+                "{}  {}  ({}, {} rounds, {} min)",
+                lp.id,
+                lp.title,
+                lp.source,
+                lp.rounds.len(),
+                lp.total_minutes(true)
+            );
             for (i, r) in lp.rounds.iter().enumerate() {
                 let optional = if r.optional { " (optional)" } else { "" };
                 println!(
@@ -96,7 +103,14 @@ pub fn validate(files: &[PathBuf]) -> i32 {
     let mut bad = 0;
     for file in files {
         match validate_file(file) {
-            Ok(lp) => println!("{}: ok ({} \"{}\", {} rounds, {} questions)", file.display(), lp.id, lp.title, lp.rounds.len(), lp.questions.len()),
+            Ok(lp) => println!(
+                "{}: ok ({} \"{}\", {} rounds, {} questions)",
+                file.display(),
+                lp.id,
+                lp.title,
+                lp.rounds.len(),
+                lp.questions.len()
+            ),
             Err(problems) => {
                 bad += 1;
                 for p in problems {

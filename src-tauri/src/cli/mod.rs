@@ -85,6 +85,9 @@ pub enum Command {
     Play {
         /// The WAV file.
         file: PathBuf,
+        /// Start this many seconds in.
+        #[arg(long, value_name = "SECONDS", default_value_t = 0.0)]
+        from: f64,
         /// Output device name or id.
         #[arg(long, value_name = "NAME")]
         device: Option<String>,
@@ -103,8 +106,10 @@ pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
         Command::Loops { json } => loops::loops(data_dir, json),
         Command::Validate { files } => loops::validate(&files),
         Command::Devices { json } => audio::devices(json),
-        Command::Record { seconds, out, device, quality, rate } => audio::record(seconds, &out, device, quality.into(), rate),
-        Command::Play { file, device } => audio::play(&file, device.as_deref()),
+        Command::Record { seconds, out, device, quality, rate } => {
+            audio::record(seconds, &out, device, quality.into(), rate)
+        }
+        Command::Play { file, from, device } => audio::play(&file, from, device.as_deref()),
         Command::Recover { path } => audio::recover(path.as_deref(), data_dir),
     }
 }

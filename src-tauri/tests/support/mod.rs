@@ -14,7 +14,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_mockloop");
 /// Fails with a clear message when a system tool the test needs is missing
 /// (`make test` installs them all).
 pub fn require(tool: &str) {
-    let found = Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
+    let found =
+        Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().is_ok_and(|o| o.status.success());
     assert!(found, "`{tool}` is needed for this test: run `make test` (scripts/install-deps.sh test) to install it");
 }
 
@@ -32,7 +33,8 @@ pub fn noise(len: usize, seed: u64) -> Vec<i16> {
 }
 
 pub fn write_wav(path: &Path, rate: u32, samples: &[i16]) {
-    let spec = hound::WavSpec { channels: 1, sample_rate: rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec =
+        hound::WavSpec { channels: 1, sample_rate: rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
     let mut w = hound::WavWriter::create(path, spec).unwrap();
     for &s in samples {
         w.write_sample(s).unwrap();
