@@ -153,3 +153,24 @@ mod rusqlite_check {
         conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0)).unwrap()
     }
 }
+
+#[test]
+fn round_results_give_time_used_and_ratings_per_round() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut s = session(dir.path(), &clock);
+    let view = s.start("microsoft-pm", None, false, 4).unwrap();
+    clock.advance(Duration::from_secs(95));
+    s.act(Action::FinishRound).unwrap();
+    let first = &view.checklist[0];
+    s.save_assessment(None, &[Rating { item_id: first.id.clone(), competency: String::new(), rating: 2 }], "rushed")
+        .unwrap();
+    let results = s.store().round_results(view.run_id).unwrap();
+    assert_eq!(results.len(), 5, "whole loop without the optional round");
+    assert_eq!(results[0].used_ms, Some(95_000));
+    assert_eq!(results[0].given_ms, 30 * 60_000);
+    assert_eq!(results[0].ratings.len(), 1);
+    assert_eq!(results[0].ratings[0].rating, 2);
+    assert_eq!(results[0].note.as_deref(), Some("rushed"));
+    assert_eq!(results[1].used_ms, None, "not reached yet");
+}

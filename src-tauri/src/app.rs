@@ -9,7 +9,7 @@ use mockloop_core::clock::SystemClock;
 use mockloop_core::loops::Loop;
 use mockloop_core::paths;
 use mockloop_core::session::{Action, RunView, Session, Update};
-use mockloop_core::store::{Rating, RunSummary};
+use mockloop_core::store::{Rating, RoundResult, RunSummary};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -69,6 +69,16 @@ fn start_run(state: State<'_, AppState>, loop_id: String, round_id: Option<Strin
 }
 
 #[tauri::command]
+fn resume_run(state: State<'_, AppState>, run_id: i64) -> Result<RunView, String> {
+    with_session(&state, |s| s.resume(run_id).map_err(|e| e.to_string()))
+}
+
+#[tauri::command]
+fn run_summary(state: State<'_, AppState>, run_id: i64) -> Result<Vec<RoundResult>, String> {
+    with_session(&state, |s| s.store().round_results(run_id).map_err(|e| e.to_string()))
+}
+
+#[tauri::command]
 fn run_state(state: State<'_, AppState>) -> Result<Option<RunView>, String> {
     with_session(&state, |s| Ok(s.view()))
 }
@@ -104,6 +114,8 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
         .invoke_handler(tauri::generate_handler![
             list_loops,
             start_run,
+            resume_run,
+            run_summary,
             run_state,
             run_action,
             save_assessment,

@@ -91,6 +91,23 @@ pub struct RunSummary {
     pub finished_at: Option<String>,
 }
 
+/// One round of a run, for the loop summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoundResult {
+    /// Position in the run, from 0.
+    pub position: usize,
+    /// The round's id in the loop.
+    pub round_id: String,
+    /// Time given.
+    pub given_ms: i64,
+    /// Time used, once the round has ended.
+    pub used_ms: Option<i64>,
+    /// The self-assessment, item by item.
+    pub ratings: Vec<Rating>,
+    /// The note written with it.
+    pub note: Option<String>,
+}
+
 /// An open database.
 pub struct Store {
     conn: Connection,
@@ -293,6 +310,39 @@ impl Store {
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(|e| self.sql(e))?;
         Ok(rows)
+    }
+
+    /// Every round of a run with its time and self-assessment, in order.
+    pub fn round_results(&self, run_id: i64) -> Result<Vec<RoundResult>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT rr.position, rr.round_id, rr.given_ms, rr.used_ms, n.note
+                 FROM run_rounds rr LEFT JOIN round_notes n ON n.run_round_id = rr.id
+                 WHERE rr.run_id = ?1 ORDER BY rr.position",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rounds = stmt
+            .query_map([run_id], |r| {
+                let position: i64 = r.get(0)?;
+                Ok(RoundResult {
+                    position: position as usize,
+                    round_id: r.get(1)?,
+                    given_ms: r.get(2)?,
+                    used_ms: r.get(3)?,
+                    ratings: Vec::new(),
+                    note: r.get(4)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        rounds
+            .into_iter()
+            .map(|mut round| {
+                round.ratings = self.ratings(run_id, round.position)?;
+                Ok(round)
+            })
+            .collect()
     }
 
     /// Marks a run finished, with its final state.

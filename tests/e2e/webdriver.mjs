@@ -1,7 +1,7 @@
 // A minimal W3C WebDriver client over fetch, plus the Xvfb + tauri-driver
 // harness: enough to drive the real mockloop window, nothing more.
-import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import net from "node:net";
 
@@ -45,7 +45,7 @@ async function waitFor(what, fn, timeoutMs = 20_000, everyMs = 100) {
 }
 
 /** Starts Xvfb and tauri-driver; `stop()` ends both. */
-export async function startHarness({ display = ":99", port = 4444 } = {}) {
+export async function startHarness({ display = ":99", port = 4444, env = {} } = {}) {
   const children = [];
   const xvfb = spawn("Xvfb", [display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], { stdio: "ignore" });
   children.push(xvfb);
@@ -53,7 +53,7 @@ export async function startHarness({ display = ":99", port = 4444 } = {}) {
   if (xvfb.exitCode !== null) throw new Error(`Xvfb exited with ${xvfb.exitCode} (is ${display} taken?)`);
   const driverLog = [];
   const driver = spawn("tauri-driver", ["--port", String(port)], {
-    env: { ...process.env, DISPLAY: display },
+    env: { ...process.env, ...env, DISPLAY: display },
     stdio: ["ignore", "pipe", "pipe"],
   });
   driver.stdout.on("data", (d) => driverLog.push(String(d)));
@@ -134,3 +134,44 @@ export class Session {
 }
 
 export { sleep, waitFor };
+
+/**
+ * A PulseAudio server of the test's own with a null sink "mic" whose monitor
+ * is the default source: what is played into "mic" is what the app's
+ * microphone hears, in real time. `env` points a process at it.
+ */
+export async function startPulse(runtimeDir) {
+  const env = { ...process.env, XDG_RUNTIME_DIR: runtimeDir, HOME: runtimeDir };
+  delete env.PULSE_SERVER;
+  execFileSync("pulseaudio", [
+    "-D", "--exit-idle-time=-1", "-n",
+    "--load=module-null-sink sink_name=mic format=s16le rate=48000 channels=1",
+    "--load=module-native-protocol-unix",
+  ], { env, stdio: "ignore" });
+  await waitFor("pulseaudio", () => {
+    try {
+      execFileSync("pactl", ["set-default-source", "mic.monitor"], { env, stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return {
+    env: { XDG_RUNTIME_DIR: runtimeDir },
+    /** Plays a WAV into the microphone; resolves when it has been played. */
+    play(wav) {
+      const child = spawn("paplay", ["-d", "mic", wav], { env, stdio: "ignore" });
+      return new Promise((resolve, reject) =>
+        child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`paplay exited with ${code}`)))),
+      );
+    },
+    stop() {
+      try {
+        process.kill(Number(readFileSync(`${runtimeDir}/pulse/pid`, "utf8").trim()));
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+

@@ -1,17 +1,19 @@
 // End-to-end: the real mockloop window under Xvfb, driven over WebDriver
-// (tauri-driver + WebKitWebDriver). Screenshots go to target/e2e/.
+// (tauri-driver + WebKitWebDriver), with a real-time microphone fed by a
+// PulseAudio null sink. Screenshots go to target/e2e/ (light and dark).
 import { after, before, test } from "node:test";
-import { execFileSync } from "node:child_process";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, statSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Session, sleep, startHarness } from "./webdriver.mjs";
+import { Session, sleep, startHarness, startPulse, waitFor } from "./webdriver.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const app = process.env.MOCKLOOP_BIN ?? path.join(root, "target/debug/mockloop");
 const shots = path.join(root, "target/e2e");
 const dataDir = mkdtempSync(path.join(tmpdir(), "mockloop-e2e-"));
+const work = mkdtempSync(path.join(tmpdir(), "mockloop-e2e-work-"));
 
 /** Parses `m:ss` / `+m:ss` into signed seconds left. */
 function secondsLeft(label) {
@@ -21,61 +23,99 @@ function secondsLeft(label) {
   return m[1] ? -secs : secs;
 }
 
+/** Asks Python (stdlib only) a question about a WAV file or the database. */
+function python(script, ...args) {
+  return execFileSync("python3", ["-c", script, ...args], { encoding: "utf8" }).trim();
+}
+
+const RMS = `
+import sys, wave, array, math
+w = wave.open(sys.argv[1]); a = array.array('h', w.readframes(w.getnframes()))
+print(w.getframerate(), len(a), math.sqrt(sum(x * x for x in a) / max(1, len(a))))
+`;
+
 let harness;
+let pulse;
 let session;
 
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app} is missing`);
-  harness = await startHarness({ display: process.env.E2E_DISPLAY ?? ":99" });
+  pulse = await startPulse(mkdtempSync(path.join(tmpdir(), "mockloop-e2e-pulse-")));
+  harness = await startHarness({ display: process.env.E2E_DISPLAY ?? ":99", env: pulse.env });
+  for (const [name, text] of [
+    ["answer", "I would start from the customer: an IT admin who needs to roll out the feature safely."],
+    ["probe", "The trade-off was latency against cost, so we cached the results."],
+  ]) {
+    execFileSync("espeak-ng", ["-w", path.join(work, `${name}.wav`), text]);
+  }
 });
 
 after(async () => {
   await session?.end();
   harness?.stop();
+  pulse?.stop();
 });
 
-test("start the PM loop: the question shows and the answer countdown runs", async () => {
+async function shot(name) {
+  await session.screenshot(path.join(shots, `${name}.png`));
+}
+
+async function click(testid, within) {
+  const css = within ? `${within} [data-testid="${testid}"]` : `[data-testid="${testid}"]`;
+  await session.click(await session.waitFor(css));
+}
+
+test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", async () => {
   // What the window should show, asked of the same binary's headless CLI.
   const loops = JSON.parse(execFileSync(app, ["loops", "--json"], { env: { ...process.env, MOCKLOOP_DATA_DIR: dataDir } }));
   const expectedFirstRound = loops.find((l) => l.id === "microsoft-pm").rounds[0].title;
+
   const t0 = performance.now();
   session = await Session.start(harness.base, app, ["--data-dir", dataDir]);
-  const card = await session.waitFor('[data-testid="loop-card-microsoft-pm"]', 30_000);
-  const startupMs = performance.now() - t0;
-  console.log(`window start-up to home screen: ${startupMs.toFixed(0)} ms`);
-  assert.ok(card);
+  await session.waitFor('[data-testid="loop-card-microsoft-pm"] [data-testid="start-loop"]', 30_000);
+  console.log(`window start-up to an interactive home screen: ${(performance.now() - t0).toFixed(0)} ms`);
   await session.waitFor('[data-testid="loop-card-microsoft-pmm"]');
-  await session.screenshot(path.join(shots, "01-home.png"));
+  await shot("01-home");
 
-  const start = await session.find('[data-testid="loop-card-microsoft-pm"] [data-testid="start-loop"]');
-  await session.click(start);
-
+  await click("start-loop", '[data-testid="loop-card-microsoft-pm"]');
   const question = await session.waitFor('[data-testid="question-text"]');
-  const questionText = await session.text(question);
-  assert.ok(questionText.length > 20, `a real question is shown: ${questionText}`);
+  assert.ok((await session.text(question)).length > 20, "a real question is shown");
   assert.equal(await session.text(await session.find('[data-testid="round-title"]')), expectedFirstRound);
 
+  // The clocks run.
   const timer = await session.find('[data-testid="answer-timer"]');
   const first = secondsLeft(await session.text(timer));
   const roundFirst = secondsLeft(await session.text(await session.find('[data-testid="round-timer"]')));
-  await session.screenshot(path.join(shots, "02-question.png"));
+  await shot("02-question");
   await sleep(2_600);
   const second = secondsLeft(await session.text(timer));
   const roundSecond = secondsLeft(await session.text(await session.find('[data-testid="round-timer"]')));
   console.log(`answer countdown: ${first}s then ${second}s; round: ${roundFirst}s then ${roundSecond}s`);
-  assert.ok(second < first, `answer countdown decreases (${first} -> ${second})`);
-  assert.ok(first - second <= 4, `and by about the time waited (${first} -> ${second})`);
+  assert.ok(second < first && first - second <= 4, `answer countdown decreases (${first} -> ${second})`);
   assert.ok(roundSecond < roundFirst, `round countdown decreases (${roundFirst} -> ${roundSecond})`);
-  await session.screenshot(path.join(shots, "03-countdown.png"));
 
-  // Next brings the interviewer's first follow-up probe, with a fresh countdown.
-  await session.click(await session.find('[data-testid="next"]'));
+  // Answer aloud, recorded.
+  await click("record-toggle");
+  await waitFor("recording to start", async () => (await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"));
+  const speaking = pulse.play(path.join(work, "answer.wav"));
+  // The meter moves while the candidate speaks.
+  const meter = await session.find('[data-testid="level-meter"]');
+  await waitFor("the level meter to move", async () => Number(await session.cmd("GET", `/element/${meter}/attribute/aria-valuenow`)) > 30, 5_000);
+  await shot("03-recording");
+  await speaking;
+  await sleep(300);
+
+  // The follow-up probe, recorded as its own take.
+  await click("next");
   const probe = await session.waitFor('[data-testid="probe-text"]');
   assert.ok((await session.text(probe)).length > 10);
-  await session.screenshot(path.join(shots, "04-probe.png"));
+  await waitFor("recording to carry on", async () => (await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"));
+  await pulse.play(path.join(work, "probe.wav"));
+  await sleep(300);
+  await shot("04-probe");
 
-  // Ending the round brings its checklist; rate every item and save.
-  await session.click(await session.find('[data-testid="finish-round"]'));
+  // End the round: the take closes and the checklist comes up.
+  await click("finish-round");
   await session.waitFor('[data-testid="save-assessment"]');
   const items = await session.findAll('[data-testid="checklist-item"]');
   assert.ok(items.length >= 5, `the round's checklist is shown (${items.length} items)`);
@@ -83,12 +123,50 @@ test("start the PM loop: the question shows and the answer countdown runs", asyn
     const solid = await session.cmd("POST", `/element/${item}/element`, { using: "css selector", value: '[data-testid="rating-3"]' });
     await session.click(Object.values(solid)[0]);
   }
-  await session.click(await session.find('[data-testid="save-assessment"]'));
+  await click("save-assessment");
   const saved = await session.waitFor('[role="status"].muted');
   assert.equal(await session.text(saved), "Saved.");
-  await session.screenshot(path.join(shots, "05-assessment.png"));
+  await shot("05-assessment");
 
-  // The run is stored in a real SQLite file in the data dir.
+  // The takes: two WAV files with speech in them.
+  const takesDir = path.join(dataDir, "takes");
+  const wavs = readdirSync(takesDir).filter((f) => f.endsWith(".wav"));
+  assert.equal(wavs.length, 2, `one take for the answer, one for the probe: ${wavs}`);
+  for (const wav of wavs) {
+    const [rate, samples, rms] = python(RMS, path.join(takesDir, wav)).split(" ").map(Number);
+    console.log(`${wav}: ${rate} Hz, ${(samples / rate).toFixed(2)} s, rms ${rms.toFixed(0)}`);
+    assert.equal(rate, 16_000);
+    assert.ok(rms > 300, `${wav} holds speech (rms ${rms})`);
+  }
+  // The ratings are in the database.
   const db = path.join(dataDir, "mockloop.sqlite3");
-  assert.ok(existsSync(db) && statSync(db).size > 0, "database file written");
+  assert.ok(existsSync(db) && statSync(db).size > 0);
+  const stored = python("import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*), min(rating), max(rating) from ratings').fetchone())", db);
+  assert.equal(stored, `(${items.length}, 3, 3)`);
+
+  // The library lists both takes and plays one, with its waveform.
+  await click("nav-library");
+  await waitFor("two takes listed", async () => (await session.findAll('[data-testid="take-row"]')).length === 2);
+  await session.waitFor('[data-testid="take-row"] [data-testid="waveform"]');
+  await shot("06-library");
+  await click("play", '[data-testid="take-row"]');
+  await waitFor("playback to move", async () => (await session.text(await session.find('[data-testid="take-row"] [data-testid="position"]'))).startsWith("0:01"), 10_000);
+  await shot("07-playing");
+
+  // Dark: the same screens with the dark theme.
+  await click("nav-settings");
+  await shot("08-settings");
+  await session.cmd("POST", "/execute/sync", {
+    script: "const s = document.querySelector('[data-testid=theme]'); s.value = 'dark'; s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+    args: [],
+  });
+  await waitFor("the dark theme", async () =>
+    (await session.cmd("POST", "/execute/sync", { script: "return document.documentElement.dataset.theme;", args: [] })) === "dark");
+  await shot("08-settings-dark");
+  await click("nav-library");
+  await session.waitFor('[data-testid="take-row"]');
+  await shot("09-library-dark");
+  await click("nav-home");
+  await session.waitFor('[data-testid="loop-card-microsoft-pm"]');
+  await shot("10-home-dark");
 });

@@ -42,3 +42,30 @@ describe("announce", () => {
     expect(announce({ type: "run_finished" })).toBeNull();
   });
 });
+
+import { clock, formatBytes, meterFraction } from "./format";
+
+describe("clock", () => {
+  it("shows m:ss and never negative", () => {
+    expect(clock(0)).toBe("0:00");
+    expect(clock(61.9)).toBe("1:01");
+    expect(clock(-3)).toBe("0:00");
+  });
+});
+
+describe("meterFraction", () => {
+  it("maps -60..0 dBFS onto 0..1", () => {
+    expect(meterFraction(0)).toBe(0);
+    expect(meterFraction(1)).toBe(1);
+    expect(meterFraction(0.001)).toBeCloseTo(0, 5);
+    expect(meterFraction(0.1)).toBeCloseTo(2 / 3, 5);
+  });
+});
+
+describe("formatBytes", () => {
+  it("uses decimal units", () => {
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(12_345_678)).toBe("12 MB");
+    expect(formatBytes(1_500)).toBe("1.5 kB");
+  });
+});

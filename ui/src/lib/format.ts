@@ -35,3 +35,29 @@ export function announce(event: RunEvent): string | null {
 
 /** The self-assessment scale, 1 to 4, in words a candidate can rate honestly by. */
 export const RATING_WORDS = ["Missing", "Weak", "Solid", "Strong"] as const;
+
+/** Seconds as `m:ss` for take lengths and playback positions. */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** A level 0..1 of full scale as a meter fraction on a -60..0 dBFS scale. */
+export function meterFraction(level: number): number {
+  if (level <= 0) return 0;
+  const db = 20 * Math.log10(level);
+  return Math.min(1, Math.max(0, (db + 60) / 60));
+}
+
+/** Bytes in words: "12.3 MB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ["kB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

@@ -104,3 +104,69 @@ export interface Home {
 }
 
 export type Action = "next" | "pause" | "resume" | "finish_round";
+
+export interface Levels {
+  rms: number;
+  peak: number;
+  silent_ms: number;
+  blocks: number;
+}
+
+export interface RecorderStatus {
+  seconds: number;
+  levels: Levels;
+  dropped_samples: number;
+  finished: boolean;
+  error: string | null;
+}
+
+export interface TakeRow {
+  id: number;
+  run_id: number | null;
+  loop_id: string | null;
+  round_position: number | null;
+  round_kind: string | null;
+  question_id: string | null;
+  probe_index: number | null;
+  path: string;
+  created_at: string;
+  duration_ms: number;
+  sample_rate: number;
+  bytes: number;
+  dropped_samples: number;
+  stream_errors: number;
+  status: string;
+  error: string | null;
+}
+
+export interface PlaybackStatus {
+  take_id: number;
+  playing: boolean;
+  position: number;
+  duration: number;
+}
+
+export interface DeviceInfo {
+  name: string;
+  id: string;
+  input: boolean;
+  output: boolean;
+  default_input: boolean;
+  default_output: boolean;
+  default_input_config: string | null;
+}
+
+export interface Rating {
+  item_id: string;
+  competency: string;
+  rating: number;
+}
+
+export interface RoundResult {
+  position: number;
+  round_id: string;
+  given_ms: number;
+  used_ms: number | null;
+  ratings: Rating[];
+  note: string | null;
+}
