@@ -114,6 +114,10 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await sleep(300);
   await shot("04-probe");
 
+  // A note typed during the round goes with the self-assessment.
+  const notes = await session.find("label.note textarea");
+  await session.cmd("POST", `/element/${notes}/value`, { text: "Lead with the trade-off" });
+
   // End the round: the take closes and the checklist comes up.
   await click("finish-round");
   await session.waitFor('[data-testid="save-assessment"]');
@@ -143,6 +147,8 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   assert.ok(existsSync(db) && statSync(db).size > 0);
   const stored = python("import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*), min(rating), max(rating) from ratings').fetchone())", db);
   assert.equal(stored, `(${items.length}, 3, 3)`);
+  const note = python("import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select note from round_notes').fetchone()[0])", db);
+  assert.equal(note, "Lead with the trade-off");
 
   // The library lists both takes and plays one, with its waveform.
   await click("nav-library");
