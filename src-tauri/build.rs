@@ -5,7 +5,9 @@ fn main() {
     // exactly these and nothing else.
     let commands = tauri_build::AppManifest::new().commands(&[
         "list_loops",
-        "start_run", "resume_run", "run_summary",
+        "start_run",
+        "resume_run",
+        "run_summary",
         "run_state",
         "run_action",
         "save_assessment",

@@ -36,6 +36,9 @@ pub enum SessionError {
     /// A rating is out of range or names an item the round does not have.
     #[error("{0}")]
     BadAssessment(String),
+    /// Recording was asked for while no answer is being given.
+    #[error("recording is for answers: this round is being assessed")]
+    NotAnswering,
 }
 
 /// Result of session operations.
@@ -280,7 +283,7 @@ impl Session {
     pub fn begin_take(&mut self) -> Result<(i64, PathBuf)> {
         let view = self.view().ok_or(SessionError::NoActiveRun)?;
         if view.phase != Phase::Answering {
-            return Err(SessionError::BadAssessment("recording is for answers: this round is being assessed".into()));
+            return Err(SessionError::NotAnswering);
         }
         let probe = view.probe_number.map(|p| p - 1);
         let name = takes::take_file_name(Local::now(), &view.loop_id, &view.round_id, &view.question_id, probe);

@@ -77,14 +77,15 @@ pub fn record_start(
     quality: Option<Quality>,
     device: Option<String>,
 ) -> Result<Started, String> {
-    let mut recording = lock(&audio.recording)?;
-    if recording.is_some() {
+    if lock(&audio.recording)?.is_some() {
         return Err("already recording".into());
     }
     // Filed first, so even a crash in the first second leaves a row that
     // start-up recovery can mark "interrupted".
     let (take_id, path) = with_session(&app, |s| s.begin_take().map_err(|e| e.to_string()))?;
     let options = RecordOptions { device, quality: quality.unwrap_or_default(), ..RecordOptions::default() };
+    // Opening the microphone waits for its first samples (up to 5 s): no
+    // lock is held meanwhile, so the countdowns keep ticking.
     let recorder = match Recorder::start(&path, &options) {
         Ok(r) => r,
         Err(e) => {
@@ -92,6 +93,13 @@ pub fn record_start(
             return Err(format!("{e}. The rehearsal goes on without recording."));
         }
     };
+    let mut recording = lock(&audio.recording)?;
+    if recording.is_some() {
+        // A second start raced this one: keep the first, file this one as it is.
+        let summary = recorder.stop().map_err(|e| e.to_string())?;
+        with_session(&app, |s| file_result(s, take_id, &summary))?;
+        return Err("already recording".into());
+    }
     *recording = Some(ActiveTake { recorder, take_id });
     Ok(Started { take_id, path: path.display().to_string() })
 }
