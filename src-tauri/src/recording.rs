@@ -147,9 +147,14 @@ pub fn delete_take(app: State<'_, AppState>, audio: State<'_, AudioState>, take_
     with_session(&app, |s| s.delete_take(take_id).map_err(|e| e.to_string()))
 }
 
+/// The WAV file of a take.
+fn take_path(app: &AppState, take_id: i64) -> Result<String, String> {
+    with_session(app, |s| s.store().take(take_id).map(|t| t.path).map_err(|e| e.to_string()))
+}
+
 #[tauri::command]
 pub fn take_peaks(app: State<'_, AppState>, take_id: i64, buckets: usize) -> Result<Vec<[f32; 2]>, String> {
-    let path = with_session(&app, |s| s.store().take(take_id).map(|t| t.path).map_err(|e| e.to_string()))?;
+    let path = take_path(&app, take_id)?;
     peaks::load(Path::new(&path), buckets.clamp(1, 4096)).map_err(|e| format!("cannot read {path}: {e}"))
 }
 
@@ -176,7 +181,7 @@ pub fn playback(
 ) -> Result<PlaybackStatus, String> {
     let mut player = lock(&audio.player)?;
     if player.as_ref().is_none_or(|(id, _)| *id != take_id) {
-        let path = with_session(&app, |s| s.store().take(take_id).map(|t| t.path).map_err(|e| e.to_string()))?;
+        let path = take_path(&app, take_id)?;
         *player = None; // close the old stream before opening a new one
         *player = Some((take_id, Player::open(Path::new(&path), None).map_err(|e| e.to_string())?));
     }

@@ -53,6 +53,30 @@ pub enum DeviceError {
     },
 }
 
+/// Expands `$build!(T)` with the Rust sample type `T` of `$format`, the one
+/// place that maps cpal's sample formats to types; an unusable format
+/// returns `DeviceError::Unsupported` from the calling function.
+macro_rules! with_sample_type {
+    ($format:expr, $build:ident, $device:expr) => {
+        match $format {
+            cpal::SampleFormat::I16 => $build!(i16),
+            cpal::SampleFormat::F32 => $build!(f32),
+            cpal::SampleFormat::I32 => $build!(i32),
+            cpal::SampleFormat::F64 => $build!(f64),
+            cpal::SampleFormat::U16 => $build!(u16),
+            cpal::SampleFormat::I8 => $build!(i8),
+            cpal::SampleFormat::U8 => $build!(u8),
+            other => {
+                return Err($crate::audio::devices::DeviceError::Unsupported {
+                    device: $device,
+                    what: format!("in sample format {other}"),
+                })
+            }
+        }
+    };
+}
+pub(crate) use with_sample_type;
+
 /// The audio system: ALSA (which reaches PulseAudio or PipeWire through
 /// their ALSA plugins on a desktop).
 ///

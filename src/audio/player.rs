@@ -5,11 +5,11 @@
 //! a decoder thread owns the file (and the resampler, when the device cannot
 //! play the take's rate), and the audio thread owns the stream.
 
-use super::devices::{self, device_name, DeviceError};
+use super::devices::{self, device_name, with_sample_type, DeviceError};
 use super::resample::StreamResampler;
 use super::wavfile::WavInfo;
 use cpal::traits::{DeviceTrait, StreamTrait};
-use cpal::{FromSample, OutputCallbackInfo, SampleFormat, SizedSample};
+use cpal::{FromSample, OutputCallbackInfo, SizedSample};
 use rtrb::{Consumer, Producer, RingBuffer};
 use std::fs::File;
 use std::io::BufReader;
@@ -226,17 +226,8 @@ fn open_output(device: Option<&str>, file_rate: u32, shared: Arc<Shared>) -> Res
             )
         };
     }
-    let stream = match supported.sample_format() {
-        SampleFormat::I16 => build!(i16),
-        SampleFormat::F32 => build!(f32),
-        SampleFormat::I32 => build!(i32),
-        SampleFormat::F64 => build!(f64),
-        SampleFormat::U16 => build!(u16),
-        SampleFormat::I8 => build!(i8),
-        SampleFormat::U8 => build!(u8),
-        other => return Err(DeviceError::Unsupported { device: name, what: format!("in sample format {other}") }),
-    }
-    .map_err(|e| DeviceError::Backend { device: name.clone(), message: e.to_string() })?;
+    let stream = with_sample_type!(supported.sample_format(), build, name)
+        .map_err(|e| DeviceError::Backend { device: name.clone(), message: e.to_string() })?;
     stream.play().map_err(|e| DeviceError::Backend { device: name, message: e.to_string() })?;
     Ok((stream, producer, rate))
 }

@@ -15,7 +15,7 @@
 //! moment stop was asked, by the stream's own timestamps), so neither the
 //! first nor the last word is lost.
 
-use super::devices::{self, device_name, DeviceError};
+use super::devices::{self, device_name, with_sample_type, DeviceError};
 use super::levels::{Levels, SharedLevels};
 use super::writer::{TakeWriter, WriteError};
 use cpal::traits::{DeviceTrait, StreamTrait};
@@ -438,17 +438,7 @@ fn open_stream(options: &RecordOptions, shared: Arc<Shared>) -> Result<(cpal::St
             )
         };
     }
-    let stream = match format {
-        SampleFormat::I16 => build!(i16),
-        SampleFormat::F32 => build!(f32),
-        SampleFormat::I32 => build!(i32),
-        SampleFormat::F64 => build!(f64),
-        SampleFormat::U16 => build!(u16),
-        SampleFormat::I8 => build!(i8),
-        SampleFormat::U8 => build!(u8),
-        other => return Err(DeviceError::Unsupported { device: name, what: format!("in sample format {other}") }),
-    }
-    .map_err(|e| match e.kind() {
+    let stream = with_sample_type!(format, build, name).map_err(|e| match e.kind() {
         cpal::ErrorKind::PermissionDenied => {
             DeviceError::Backend { device: name.clone(), message: "permission to use the microphone was denied".into() }
         }

@@ -152,9 +152,11 @@ impl Store {
     }
 
     fn migrate(&mut self, from: i64) -> Result<()> {
-        for (i, migration) in schema::MIGRATIONS.iter().enumerate().skip(usize::try_from(from).unwrap_or(0)) {
+        for (to, migration) in (1..).zip(schema::MIGRATIONS) {
+            if to <= from {
+                continue; // already applied
+            }
             let tx = self.conn.transaction().map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })?;
-            let to = i as i64 + 1;
             let applied = tx.execute_batch(migration).and_then(|()| tx.pragma_update(None, "user_version", to));
             applied
                 .and_then(|()| tx.commit())
