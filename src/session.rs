@@ -5,7 +5,7 @@
 use crate::clock::Clock;
 use crate::loops::{Catalog, ChecklistItem, Loop};
 use crate::paths;
-use crate::rehearsal::{format_remaining, Phase, PlanError, Rehearsal, RunEvent, RunPlan, Thresholds};
+use crate::rehearsal::{format_remaining, Phase, PlanError, Rehearsal, RunEvent, RunPlan, Thresholds, Timer};
 use crate::store::{NewTake, Rating, Store, StoreError};
 use crate::takes::{self, RecoveryReport};
 use chrono::{Local, Utc};
@@ -39,6 +39,9 @@ pub enum SessionError {
     /// Recording was asked for while no answer is being given.
     #[error("recording is for answers: this round is being assessed")]
     NotAnswering,
+    /// A setting the user chose cannot be used.
+    #[error("{0}")]
+    BadSetting(String),
 }
 
 /// Result of session operations.
@@ -131,6 +134,10 @@ pub struct RunView {
     pub answer_timer: TimerView,
     /// The round countdown.
     pub round_timer: TimerView,
+    /// Milliseconds left at which the answer countdown starts to warn.
+    pub answer_warn_ms: i64,
+    /// Milliseconds left at which the round countdown starts to warn.
+    pub round_warn_ms: i64,
 }
 
 /// A view plus what happened since the last one.
@@ -183,6 +190,14 @@ impl Session {
     /// The store, for read-only listings.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Sets the warning marks for runs started from now on (a run keeps
+    /// the marks it started with, also when resumed).
+    pub fn set_thresholds(&mut self, thresholds: Thresholds) -> Result<()> {
+        thresholds.validate().map_err(SessionError::BadSetting)?;
+        self.thresholds = thresholds;
+        Ok(())
     }
 
     /// Starts a run of a whole loop (`round == None`) or of one round.
@@ -244,22 +259,26 @@ impl Session {
         Ok(self.view().map(|view| Update { view, events }))
     }
 
-    /// Saves the self-assessment of the round being assessed (or of an
-    /// earlier round of the active run, given its 0-based position).
-    pub fn save_assessment(&mut self, position: Option<usize>, ratings: &[Rating], note: &str) -> Result<()> {
-        let active = self.active.as_ref().ok_or(SessionError::NoActiveRun)?;
-        let position = position.unwrap_or(active.engine.position().round);
-        let planned = active
-            .engine
-            .plan()
-            .rounds
-            .get(position)
-            .ok_or_else(|| SessionError::BadAssessment(format!("this run has no round {}", position + 1)))?;
-        let lp = self
-            .catalog
-            .get(&active.engine.plan().loop_id)
-            .ok_or_else(|| SessionError::UnknownLoop(active.engine.plan().loop_id.clone()))?;
-        let round = lp.round(&planned.round_id).ok_or_else(|| SessionError::UnknownLoop(lp.id.clone()))?;
+    /// Saves the self-assessment of a round: the round being assessed in
+    /// the active run (`round == None`), or any round of any stored run,
+    /// given as (run id, 0-based position), so ratings stay editable later.
+    /// Ratings are checked against the round's checklist in the loop.
+    pub fn save_assessment(&mut self, round: Option<(i64, usize)>, ratings: &[Rating], note: &str) -> Result<()> {
+        let (run_id, position) = match round {
+            Some(target) => target,
+            None => {
+                let active = self.active.as_ref().ok_or(SessionError::NoActiveRun)?;
+                (active.run_id, active.engine.position().round)
+            }
+        };
+        let (loop_id, round_id) = self.store.round_of_run(run_id, position).map_err(|e| match e {
+            StoreError::NotFound(_) => SessionError::BadAssessment(format!("run {run_id} has no round {}", position + 1)),
+            other => other.into(),
+        })?;
+        let lp = self.catalog.get(&loop_id).ok_or_else(|| SessionError::UnknownLoop(loop_id.clone()))?;
+        let round = lp.round(&round_id).ok_or_else(|| {
+            SessionError::BadAssessment(format!("loop \"{loop_id}\" no longer has a round \"{round_id}\""))
+        })?;
         let mut checked = Vec::with_capacity(ratings.len());
         for r in ratings {
             if !(1..=4).contains(&r.rating) {
@@ -273,7 +292,6 @@ impl Session {
             })?;
             checked.push(Rating { item_id: item.id.clone(), competency: item.competency.clone(), rating: r.rating });
         }
-        let run_id = active.run_id;
         self.store.save_assessment(run_id, position, &checked, note, Utc::now())?;
         Ok(())
     }
@@ -385,5 +403,7 @@ fn build_view(lp: &Loop, run_id: i64, engine: &Rehearsal, now: Duration) -> RunV
         probe_count: planned_q.probes,
         answer_timer: TimerView::new(engine.answer_remaining_ms(now), engine.answer_budget_ms()),
         round_timer: TimerView::new(engine.round_remaining_ms(now), engine.round_budget_ms()),
+        answer_warn_ms: engine.thresholds().first_warning_ms(Timer::Answer),
+        round_warn_ms: engine.thresholds().first_warning_ms(Timer::Round),
     }
 }

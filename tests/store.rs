@@ -174,3 +174,63 @@ fn round_results_give_time_used_and_ratings_per_round() {
     assert_eq!(results[0].note.as_deref(), Some("rushed"));
     assert_eq!(results[1].used_ms, None, "not reached yet");
 }
+
+#[test]
+fn an_earlier_runs_assessment_stays_editable() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut s = session(dir.path(), &clock);
+    let first = s.start("microsoft-pm", None, false, 4).unwrap();
+    s.act(Action::FinishRound).unwrap();
+    let item = &first.checklist[0];
+    s.save_assessment(None, &[Rating { item_id: item.id.clone(), competency: String::new(), rating: 1 }], "first go")
+        .unwrap();
+
+    // Another run becomes the active one; the first is edited by id.
+    s.start("microsoft-pmm", None, false, 5).unwrap();
+    let edit = [Rating { item_id: item.id.clone(), competency: String::new(), rating: 3 }];
+    s.save_assessment(Some((first.run_id, 0)), &edit, "on reflection, solid").unwrap();
+    let results = s.store().round_results(first.run_id).unwrap();
+    assert_eq!(results[0].ratings.len(), 1);
+    assert_eq!(results[0].ratings[0].rating, 3);
+    assert_eq!(results[0].ratings[0].competency, item.competency);
+    assert_eq!(results[0].note.as_deref(), Some("on reflection, solid"));
+
+    // The PM checklist item is not one of the PMM loop's rounds: checked
+    // against the edited run's own loop and round, not the active one.
+    let active = s.view().unwrap();
+    let err = s.save_assessment(None, &edit, "").unwrap_err();
+    assert!(err.to_string().contains(&item.id), "{err}");
+    assert_eq!(s.store().ratings(active.run_id, 0).unwrap(), vec![]);
+
+    let err = s.save_assessment(Some((first.run_id, 40)), &edit, "").unwrap_err();
+    assert_eq!(err.to_string(), format!("run {} has no round 41", first.run_id));
+    let err = s.save_assessment(Some((9_999, 0)), &edit, "").unwrap_err();
+    assert_eq!(err.to_string(), "run 9999 has no round 1");
+}
+
+#[test]
+fn warning_marks_are_validated_and_shown_with_the_run() {
+    use mockloop_core::rehearsal::Thresholds;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut s = session(dir.path(), &clock);
+    let view = s.start("microsoft-pm", None, false, 1).unwrap();
+    assert_eq!((view.answer_warn_ms, view.round_warn_ms), (30_000, 300_000), "defaults");
+
+    let err = s.set_thresholds(Thresholds { answer_s: vec![-5, 0], round_s: vec![0] }).unwrap_err();
+    assert_eq!(err.to_string(), "a warning at -5 s left in the answer countdown is outside 0 s to 2 hours");
+    let err = s.set_thresholds(Thresholds { answer_s: vec![0], round_s: vec![9_000] }).unwrap_err();
+    assert!(matches!(err, SessionError::BadSetting(_)), "{err}");
+
+    s.set_thresholds(Thresholds { answer_s: vec![60, 0], round_s: vec![600, 0] }).unwrap();
+    let view = s.start("microsoft-pm", None, false, 1).unwrap();
+    assert_eq!((view.answer_warn_ms, view.round_warn_ms), (60_000, 600_000));
+    // The 60 s mark fires exactly 60 s before the first answer's end.
+    let budget = view.answer_timer.budget_ms;
+    clock.advance(Duration::from_millis((budget - 60_000) as u64 - 1));
+    assert!(s.tick().unwrap().unwrap().events.is_empty());
+    clock.advance(Duration::from_millis(1));
+    let events = s.tick().unwrap().unwrap().events;
+    assert_eq!(events, vec![mockloop_core::rehearsal::RunEvent::Warning { timer: mockloop_core::rehearsal::Timer::Answer, seconds_left: 60 }]);
+}

@@ -48,6 +48,37 @@ impl Default for Thresholds {
     }
 }
 
+/// The longest countdown a mark may sit in: two hours, longer than any round.
+const MAX_MARK_S: i64 = 2 * 60 * 60;
+/// More marks than this is a settings mistake, not a rehearsal plan.
+const MAX_MARKS: usize = 8;
+
+impl Thresholds {
+    /// Checks marks a user chose: each between 0 and two hours, at most
+    /// eight per countdown. Says what is wrong in the user's terms.
+    pub fn validate(&self) -> Result<(), String> {
+        for (what, marks) in [("answer", &self.answer_s), ("round", &self.round_s)] {
+            if marks.len() > MAX_MARKS {
+                return Err(format!("at most {MAX_MARKS} warnings per {what} (got {})", marks.len()));
+            }
+            if let Some(bad) = marks.iter().find(|&&m| !(0..=MAX_MARK_S).contains(&m)) {
+                return Err(format!("a warning at {bad} s left in the {what} countdown is outside 0 s to 2 hours"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The earliest warning for a countdown, in milliseconds left (0 when
+    /// only overtime is marked): where the UI starts showing urgency.
+    pub fn first_warning_ms(&self, timer: Timer) -> i64 {
+        let marks = match timer {
+            Timer::Answer => &self.answer_s,
+            Timer::Round => &self.round_s,
+        };
+        marks.iter().copied().max().unwrap_or(0) * 1000
+    }
+}
+
 /// Something that happened, for the UI (warnings) and the store (results).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -149,6 +180,11 @@ impl Rehearsal {
     /// Current position (meaningful while answering or assessing).
     pub fn position(&self) -> Position {
         self.position
+    }
+
+    /// The warning marks this run uses.
+    pub fn thresholds(&self) -> &Thresholds {
+        &self.thresholds
     }
 
     /// Whether the countdowns are paused.

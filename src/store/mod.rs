@@ -235,6 +235,21 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("round {position} of run {run_id}")))
     }
 
+    /// The loop and the round id at a position of a run: what its ratings
+    /// are checked against.
+    pub fn round_of_run(&self, run_id: i64, position: usize) -> Result<(String, String)> {
+        self.conn
+            .query_row(
+                "SELECT r.loop_id, rr.round_id FROM run_rounds rr JOIN runs r ON r.id = rr.run_id
+                 WHERE rr.run_id = ?1 AND rr.position = ?2",
+                params![run_id, position as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?
+            .ok_or_else(|| StoreError::NotFound(format!("round {} of run {run_id}", position + 1)))
+    }
+
     /// Records an answer (main or probe) that ended; returns its id.
     #[allow(clippy::too_many_arguments)]
     pub fn record_answer(
