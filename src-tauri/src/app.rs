@@ -8,6 +8,7 @@ use crate::recording::{self, AudioState};
 use mockloop_core::clock::SystemClock;
 use mockloop_core::loops::Loop;
 use mockloop_core::paths;
+use mockloop_core::rehearsal::Thresholds;
 use mockloop_core::session::{Action, RunView, Session, Update};
 use mockloop_core::store::{Rating, RoundResult, RunSummary};
 use serde::Serialize;
@@ -62,10 +63,20 @@ fn list_loops(state: State<'_, AppState>) -> Result<Home, String> {
     })
 }
 
+/// Starts a run; `thresholds` are the warning marks from the window's
+/// settings (the core's defaults when absent).
 #[tauri::command]
-fn start_run(state: State<'_, AppState>, loop_id: String, round_id: Option<String>) -> Result<RunView, String> {
+fn start_run(
+    state: State<'_, AppState>,
+    loop_id: String,
+    round_id: Option<String>,
+    thresholds: Option<Thresholds>,
+) -> Result<RunView, String> {
     let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
-    with_session(&state, |s| s.start(&loop_id, round_id.as_deref(), true, seed).map_err(|e| e.to_string()))
+    with_session(&state, |s| {
+        s.set_thresholds(thresholds.unwrap_or_default()).map_err(|e| e.to_string())?;
+        s.start(&loop_id, round_id.as_deref(), true, seed).map_err(|e| e.to_string())
+    })
 }
 
 #[tauri::command]
@@ -83,9 +94,34 @@ fn run_state(state: State<'_, AppState>) -> Result<Option<RunView>, String> {
     with_session(&state, |s| Ok(s.view()))
 }
 
+/// Saves a round's self-assessment: the active round, or (`run_id` and
+/// `position` given) any earlier round, for editing later.
 #[tauri::command]
-fn save_assessment(state: State<'_, AppState>, ratings: Vec<Rating>, note: String) -> Result<(), String> {
-    with_session(&state, |s| s.save_assessment(None, &ratings, &note).map_err(|e| e.to_string()))
+fn save_assessment(
+    state: State<'_, AppState>,
+    ratings: Vec<Rating>,
+    note: String,
+    run_id: Option<i64>,
+    position: Option<usize>,
+) -> Result<(), String> {
+    let target = run_id.zip(position);
+    with_session(&state, |s| s.save_assessment(target, &ratings, &note).map_err(|e| e.to_string()))
+}
+
+/// Where this window keeps its data, for the settings screen.
+#[tauri::command]
+fn data_folder(audio: State<'_, AudioState>) -> String {
+    audio.data_dir.display().to_string()
+}
+
+/// The window calls this once the home screen is interactive. With
+/// `MOCKLOOP_ANNOUNCE_READY` set, a line on stdout says so: how the
+/// start-up benchmark times a cold start without a WebDriver in between.
+#[tauri::command]
+fn ui_ready() {
+    if std::env::var_os("MOCKLOOP_ANNOUNCE_READY").is_some() {
+        println!("mockloop: ready");
+    }
 }
 
 #[tauri::command]
@@ -119,7 +155,10 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
             run_state,
             run_action,
             save_assessment,
+            data_folder,
+            ui_ready,
             recording::audio_devices,
+            recording::mic_test,
             recording::record_start,
             recording::record_stop,
             recording::record_status,
@@ -147,6 +186,7 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
         // the take being recorded must be finished, not left as a part file.
         if let tauri::RunEvent::Exit = event {
             let _ = recording::record_stop(handle.state::<AppState>(), handle.state::<AudioState>());
+            let _ = recording::stop_mic_test(&handle.state::<AudioState>());
             let saved = with_session(&handle.state::<AppState>(), |s| s.save_active().map_err(|e| e.to_string()));
             if let Err(e) = saved {
                 eprintln!("error: could not save the rehearsal on exit: {e}");

@@ -25,6 +25,8 @@ pub struct ActiveTake {
 #[derive(Default)]
 pub struct AudioState {
     pub recording: Mutex<Option<ActiveTake>>,
+    /// The settings screen's microphone test: a recorder into a scratch file.
+    pub mic_test: Mutex<Option<(Recorder, PathBuf)>>,
     pub player: Mutex<Option<(i64, Player)>>,
     pub data_dir: PathBuf,
 }
@@ -161,6 +163,47 @@ pub fn take_peaks(app: State<'_, AppState>, take_id: i64, buckets: usize) -> Res
 #[tauri::command]
 pub fn disk_usage(audio: State<'_, AudioState>) -> u64 {
     takes::disk_usage(&audio.data_dir)
+}
+
+/// The settings screen's microphone test: `start` opens the chosen device,
+/// `status` reads its levels, `stop` closes it and deletes the scratch
+/// file. It records into a scratch file (not a take) because the recorder
+/// only reports levels of what it writes; nothing of it is kept.
+#[tauri::command]
+pub fn mic_test(
+    audio: State<'_, AudioState>,
+    action: String,
+    device: Option<String>,
+) -> Result<Option<RecorderStatus>, String> {
+    match action.as_str() {
+        "start" => {
+            if lock(&audio.recording)?.is_some() {
+                return Err("a take is being recorded; test the microphone when it is done".into());
+            }
+            stop_mic_test(&audio)?;
+            let path = std::env::temp_dir().join(format!("mockloop-mic-test-{}.wav", std::process::id()));
+            let options = RecordOptions { device, ..RecordOptions::default() };
+            let recorder = Recorder::start(&path, &options).map_err(|e| e.to_string())?;
+            let status = recorder.status();
+            *lock(&audio.mic_test)? = Some((recorder, path));
+            Ok(Some(status))
+        }
+        "status" => Ok(lock(&audio.mic_test)?.as_ref().map(|(r, _)| r.status())),
+        "stop" => stop_mic_test(&audio).map(|()| None),
+        other => Err(format!("unknown microphone test action \"{other}\"")),
+    }
+}
+
+/// Ends the microphone test, if one runs, and deletes its scratch file.
+pub fn stop_mic_test(audio: &AudioState) -> Result<(), String> {
+    let test = lock(&audio.mic_test)?.take();
+    if let Some((recorder, path)) = test {
+        let _ = recorder.stop();
+        for leftover in [path.with_extension("wav.part"), path.with_extension("wav.peaks"), path] {
+            let _ = std::fs::remove_file(leftover);
+        }
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]

@@ -11,13 +11,14 @@ import type {
   RoundResult,
   RunView,
   TakeRow,
+  Thresholds,
   Update,
 } from "./types";
 
 export const listLoops = (): Promise<Home> => invoke<Home>("list_loops");
 
-export const startRun = (loopId: string, roundId?: string): Promise<RunView> =>
-  invoke<RunView>("start_run", { loopId, roundId: roundId ?? null });
+export const startRun = (loopId: string, roundId: string | undefined, thresholds: Thresholds): Promise<RunView> =>
+  invoke<RunView>("start_run", { loopId, roundId: roundId ?? null, thresholds });
 
 export const runState = (): Promise<RunView | null> => invoke<RunView | null>("run_state");
 
@@ -26,8 +27,22 @@ export const runAction = (action: Action): Promise<Update> => invoke<Update>("ru
 export const onTick = (handler: (update: Update) => void): Promise<UnlistenFn> =>
   listen<Update>("run-tick", (event) => handler(event.payload));
 
-export const saveAssessment = (ratings: { item_id: string; rating: number }[], note: string): Promise<void> =>
-  invoke<void>("save_assessment", { ratings, note });
+/** Saves a round's self-assessment: the given round of a run (editing later), else the active round. */
+export const saveAssessment = (
+  ratings: { item_id: string; rating: number }[],
+  note: string,
+  round?: { runId: number; position: number },
+): Promise<void> =>
+  invoke<void>("save_assessment", { ratings, note, runId: round?.runId ?? null, position: round?.position ?? null });
+
+export const dataFolder = (): Promise<string> => invoke<string>("data_folder");
+
+/** Tells the app the home screen is interactive (timed by the start-up benchmark). */
+export const uiReady = (): Promise<void> => invoke<void>("ui_ready");
+
+/** The settings screen's microphone test: start, read levels, stop. */
+export const micTest = (action: "start" | "status" | "stop", device?: string): Promise<RecorderStatus | null> =>
+  invoke<RecorderStatus | null>("mic_test", { action, device: device ?? null });
 
 export const recordStart = (quality?: "speech" | "studio", device?: string): Promise<{ take_id: number; path: string }> =>
   invoke("record_start", { quality: quality ?? null, device: device ?? null });

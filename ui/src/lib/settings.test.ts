@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, daysUntil, loadPrefs, savePrefs } from "./settings";
+import { DEFAULTS, daysUntil, loadPrefs, savePrefs, thresholdsOf } from "./settings";
 
 function memory() {
   const data = new Map<string, string>();
@@ -25,5 +25,21 @@ describe("daysUntil", () => {
     expect(daysUntil("2026-11-22", today)).toBe(0);
     expect(daysUntil("2026-11-20", today)).toBe(-2);
     expect(daysUntil("", today)).toBeNull();
+  });
+});
+
+describe("thresholdsOf", () => {
+  it("turns the settings into the core's marks, time up always included", () => {
+    expect(thresholdsOf(DEFAULTS)).toEqual({ answer_s: [30, 0], round_s: [300, 0] });
+    expect(thresholdsOf({ ...DEFAULTS, answerWarnS: 45, roundWarnMin: 10 })).toEqual({ answer_s: [45, 0], round_s: [600, 0] });
+  });
+  it("0 means a warning only when time is up", () => {
+    expect(thresholdsOf({ ...DEFAULTS, answerWarnS: 0, roundWarnMin: 0 })).toEqual({ answer_s: [0], round_s: [0] });
+  });
+  it("clamps and rounds what an input field may hold", () => {
+    const odd = { ...DEFAULTS, answerWarnS: -3, roundWarnMin: 99.6 };
+    expect(thresholdsOf(odd)).toEqual({ answer_s: [0], round_s: [3600, 0] });
+    const junk = { ...DEFAULTS, answerWarnS: Number.NaN, roundWarnMin: "x" as unknown as number };
+    expect(thresholdsOf(junk)).toEqual(thresholdsOf(DEFAULTS));
   });
 });

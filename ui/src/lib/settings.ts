@@ -1,6 +1,7 @@
 // Window preferences, kept in the webview's local storage (per user, on this
 // machine). Rehearsal data lives in SQLite; these are only how the window
 // behaves.
+import type { Thresholds } from "./types";
 
 export type Theme = "system" | "light" | "dark";
 export type Quality = "speech" | "studio";
@@ -11,10 +12,36 @@ export interface Prefs {
   device: string;
   chime: boolean;
   targetDate: string;
+  /** Warn this many seconds before an answer's time is up (0: only at the end). */
+  answerWarnS: number;
+  /** Warn this many minutes before a round's time is up (0: only at the end). */
+  roundWarnMin: number;
 }
 
 const KEY = "mockloop.prefs";
-export const DEFAULTS: Prefs = { theme: "system", quality: "speech", device: "", chime: true, targetDate: "" };
+export const DEFAULTS: Prefs = {
+  theme: "system",
+  quality: "speech",
+  device: "",
+  chime: true,
+  targetDate: "",
+  answerWarnS: 30,
+  roundWarnMin: 5,
+};
+
+/** A whole number within [lo, hi], or `fallback` for anything that is not a number. */
+function wholeIn(value: unknown, lo: number, hi: number, fallback: number): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return fallback;
+  return Math.min(hi, Math.max(lo, Math.round(n)));
+}
+
+/** The core's warning marks for these preferences: the early warning (if any) and time up. */
+export function thresholdsOf(prefs: Prefs): Thresholds {
+  const answer = wholeIn(prefs.answerWarnS, 0, 600, DEFAULTS.answerWarnS);
+  const round = wholeIn(prefs.roundWarnMin, 0, 60, DEFAULTS.roundWarnMin) * 60;
+  return { answer_s: answer > 0 ? [answer, 0] : [0], round_s: round > 0 ? [round, 0] : [0] };
+}
 
 export function loadPrefs(storage: Pick<Storage, "getItem"> = localStorage): Prefs {
   try {

@@ -83,6 +83,15 @@ export interface RunView {
   probe_count: number;
   answer_timer: TimerView;
   round_timer: TimerView;
+  /** Milliseconds left at which each countdown starts to warn. */
+  answer_warn_ms: number;
+  round_warn_ms: number;
+}
+
+/** Warning marks, in seconds left; 0 marks the start of overtime. */
+export interface Thresholds {
+  answer_s: number[];
+  round_s: number[];
 }
 
 export type RunEvent =
