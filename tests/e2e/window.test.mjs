@@ -60,6 +60,15 @@ async function shot(name) {
   await session.screenshot(path.join(shots, `${name}.png`));
 }
 
+/** Sets an input's value as a person would leave it: the change event fires. */
+async function setValue(css, value) {
+  await session.waitFor(css);
+  await session.cmd("POST", "/execute/sync", {
+    script: "const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+    args: [css, value],
+  });
+}
+
 async function click(testid, within) {
   const css = within ? `${within} [data-testid="${testid}"]` : `[data-testid="${testid}"]`;
   await session.click(await session.waitFor(css));
@@ -74,8 +83,31 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   session = await Session.start(harness.base, app, ["--data-dir", dataDir]);
   await session.waitFor('[data-testid="loop-card-microsoft-pm"] [data-testid="start-loop"]', 30_000);
   console.log(`window start-up to an interactive home screen: ${(performance.now() - t0).toFixed(0)} ms`);
+  // Window preferences live in WebKit's local storage, which outlives the
+  // data dir: start from the defaults, as a new user does.
+  await session.cmd("POST", "/execute/sync", { script: "localStorage.clear(); window.beforeReload = true; location.reload(); return true;", args: [] });
+  await waitFor("the reloaded home screen", async () => session.cmd("POST", "/execute/sync", {
+    script: "return window.beforeReload === undefined && document.querySelector('[data-testid=loop-card-microsoft-pm]') !== null;",
+    args: [],
+  }));
   await session.waitFor('[data-testid="loop-card-microsoft-pmm"]');
   await shot("01-home");
+
+  // Settings: the data folder is named, the microphone test meter moves
+  // with speech (and keeps nothing), and the answer warning is moved to
+  // 178 s so that it fires 2 s into the first (180 s) answer.
+  await click("nav-settings");
+  assert.equal(await session.text(await session.waitFor('[data-testid="data-folder"]')), dataDir);
+  await click("mic-test");
+  const testMeter = await session.find('[data-testid="test-meter"]');
+  const testSpeech = pulse.play(path.join(work, "answer.wav"));
+  await waitFor("the test meter to move", async () => Number(await session.cmd("GET", `/element/${testMeter}/attribute/aria-valuenow`)) > 30, 10_000);
+  await shot("01b-settings-mic-test");
+  await testSpeech;
+  await click("mic-test");
+  await waitFor("the test's scratch file to be gone", () => !readdirSync(tmpdir()).some((f) => f.startsWith("mockloop-mic-test-")));
+  await setValue('[data-testid="answer-warn"]', "178");
+  await click("nav-home");
 
   await click("start-loop", '[data-testid="loop-card-microsoft-pm"]');
   const question = await session.waitFor('[data-testid="question-text"]');
@@ -93,6 +125,29 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   console.log(`answer countdown: ${first}s then ${second}s; round: ${roundFirst}s then ${roundSecond}s`);
   assert.ok(second < first && first - second <= 4, `answer countdown decreases (${first} -> ${second})`);
   assert.ok(roundSecond < roundFirst, `round countdown decreases (${roundFirst} -> ${roundSecond})`);
+  // The warning chosen in Settings fired, was announced, and tints the timer.
+  // (The live region is visually hidden, so WebDriver's text is empty: read its content.)
+  const announced = () => session.cmd("POST", "/execute/sync", { script: "return document.querySelector('[aria-live=assertive]').textContent;", args: [] });
+  await waitFor("the 178 s warning", async () => (await announced()) === "178 seconds left in this answer.", 5_000);
+  assert.match(await session.cmd("GET", `/element/${await session.find(".answer-clock")}/attribute/class`), /\bwarn\b/);
+
+  // The smallest window the app supports: nothing needed while answering
+  // is cut off or scrolled away sideways.
+  await session.cmd("POST", "/window/rect", { width: 1024, height: 640 });
+  await waitFor("a 1024x640 window", async () =>
+    (await session.cmd("POST", "/execute/sync", { script: "return window.innerWidth <= 1024 && window.innerHeight <= 640;", args: [] })));
+  const layout = await session.cmd("POST", "/execute/sync", {
+    script: `const ids = ["question-text", "answer-timer", "round-timer", "record-toggle", "level-meter", "next", "pause"];
+      const out = ids.filter((id) => { const r = document.querySelector('[data-testid="' + id + '"]').getBoundingClientRect();
+        return r.right > window.innerWidth || r.bottom > window.innerHeight || r.left < 0 || r.top < 0; });
+      return { hidden: out, sideways: document.documentElement.scrollWidth > window.innerWidth, size: [window.innerWidth, window.innerHeight] };`,
+    args: [],
+  });
+  console.log(`round screen at ${layout.size.join("x")}: ${JSON.stringify(layout)}`);
+  assert.deepEqual(layout.hidden, [], "controls outside the 1024x640 window");
+  assert.equal(layout.sideways, false, "no sideways scrolling at 1024x640");
+  await shot("02b-question-1024x640");
+  await session.cmd("POST", "/window/rect", { width: 1280, height: 800 });
 
   // Answer aloud, recorded.
   await click("record-toggle");
@@ -162,10 +217,7 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   // Dark: the same screens with the dark theme.
   await click("nav-settings");
   await shot("08-settings");
-  await session.cmd("POST", "/execute/sync", {
-    script: "const s = document.querySelector('[data-testid=theme]'); s.value = 'dark'; s.dispatchEvent(new Event('change', { bubbles: true })); return true;",
-    args: [],
-  });
+  await setValue('[data-testid="theme"]', "dark");
   await waitFor("the dark theme", async () =>
     (await session.cmd("POST", "/execute/sync", { script: "return document.documentElement.dataset.theme;", args: [] })) === "dark");
   await shot("08-settings-dark");
