@@ -5,8 +5,10 @@
 
 pub mod audio;
 pub mod clock;
+pub mod demo;
 pub mod loops;
 pub mod paths;
+pub mod readiness;
 pub mod rehearsal;
 pub mod session;
 pub mod store;

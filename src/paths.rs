@@ -17,6 +17,14 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
         .ok_or_else(|| format!("cannot find this system's app-data folder; pass --data-dir DIR or set {DATA_DIR_ENV}"))
 }
 
+/// Where `mockloop demo-data` writes when no folder is named: beside the
+/// real data, never in it (`~/.local/share/mockloop-demo` on Linux).
+pub fn demo_dir() -> Result<PathBuf, String> {
+    dirs::data_dir()
+        .map(|d| d.join("mockloop-demo"))
+        .ok_or_else(|| "cannot find this system's app-data folder; pass --data-dir DIR".to_owned())
+}
+
 /// Where the user's own loop files live.
 pub fn loops_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("loops")

@@ -209,6 +209,23 @@ impl Session {
             Some(round_id) => RunPlan::single_round(lp, round_id, seed)?,
             None => RunPlan::whole_loop(lp, include_optional, seed),
         };
+        self.begin_run(plan)
+    }
+
+    /// Starts a short practice run of exactly these questions of a loop
+    /// (the readiness report's "practise next" list).
+    pub fn start_practice(&mut self, loop_id: &str, question_ids: &[String], seed: u64) -> Result<RunView> {
+        self.save_active()?;
+        let lp = self.catalog.get(loop_id).ok_or_else(|| SessionError::UnknownLoop(loop_id.to_owned()))?;
+        let plan = RunPlan::practice(lp, question_ids, seed).ok_or_else(|| {
+            SessionError::BadSetting(format!("none of those questions is in loop \"{loop_id}\""))
+        })?;
+        self.begin_run(plan)
+    }
+
+    /// Files a new run of `plan` and makes it the active one, clocks running.
+    fn begin_run(&mut self, plan: RunPlan) -> Result<RunView> {
+        let lp = self.catalog.get(&plan.loop_id).ok_or_else(|| SessionError::UnknownLoop(plan.loop_id.clone()))?;
         let now = self.clock.now();
         let engine = Rehearsal::start(plan, self.thresholds.clone(), now);
         let run_id = self.store.create_run(lp, &engine, Utc::now())?;

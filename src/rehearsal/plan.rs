@@ -73,6 +73,35 @@ impl RunPlan {
         Ok(Self::rounds(lp, &[round_id], seed))
     }
 
+    /// A practice run of exactly these questions: one round per round kind
+    /// (timed like the loop's first round of that kind), in the loop's
+    /// round order, the questions in the order given. Unknown ids are left
+    /// out; `None` if none is left.
+    pub fn practice(lp: &Loop, question_ids: &[String], seed: u64) -> Option<Self> {
+        let mut rounds = Vec::new();
+        let mut kinds_done: HashSet<&str> = HashSet::new();
+        for round in &lp.rounds {
+            if !kinds_done.insert(round.kind.as_str()) {
+                continue;
+            }
+            let questions: Vec<PlannedQuestion> = question_ids
+                .iter()
+                .filter_map(|id| lp.question(id))
+                .filter(|q| q.kind == round.kind)
+                .map(|q| PlannedQuestion { question_id: q.id.clone(), probes: q.probes.len() })
+                .collect();
+            if questions.is_empty() {
+                continue;
+            }
+            let answer_ms = i64::from(round.answer_seconds) * 1000;
+            let probe_ms = i64::from(round.probe_seconds) * 1000;
+            // The round's clock covers these questions, not the full round.
+            let round_ms = questions.len() as i64 * (answer_ms + probe_ms * 2).max(60_000);
+            rounds.push(PlannedRound { round_id: round.id.clone(), round_ms, answer_ms, probe_ms, questions });
+        }
+        (!rounds.is_empty()).then(|| Self { loop_id: lp.id.clone(), seed, rounds })
+    }
+
     fn rounds(lp: &Loop, round_ids: &[&str], seed: u64) -> Self {
         let mut rng = SplitMix64(seed);
         let mut used: HashSet<&str> = HashSet::new();

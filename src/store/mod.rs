@@ -5,6 +5,7 @@
 //! transaction; a database written by a newer mockloop is refused before
 //! anything is written to it.
 
+mod history;
 mod schema;
 mod takes;
 
@@ -16,6 +17,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 pub use schema::current_version;
+pub use history::{AnswerEvent, RatingEvent, RoundEvent};
 pub use takes::{NewTake, TakeResult, TakeRow};
 
 /// The database file's name inside the data dir.
@@ -369,6 +371,28 @@ impl Store {
             .execute("UPDATE runs SET finished_at = ?1 WHERE id = ?2", params![stamp(at), run_id])
             .map_err(|e| self.sql(e))?;
         Ok(())
+    }
+
+    /// One run, as listed on the home screen.
+    pub fn run_summary(&self, run_id: i64) -> Result<RunSummary> {
+        self.conn
+            .query_row(
+                "SELECT id, loop_id, loop_title, started_at, updated_at, finished_at FROM runs WHERE id = ?1",
+                [run_id],
+                |r| {
+                    Ok(RunSummary {
+                        id: r.get(0)?,
+                        loop_id: r.get(1)?,
+                        loop_title: r.get(2)?,
+                        started_at: r.get(3)?,
+                        updated_at: r.get(4)?,
+                        finished_at: r.get(5)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.sql(e))?
+            .ok_or_else(|| StoreError::NotFound(format!("run {run_id}")))
     }
 
     /// The most recently touched runs, newest first.

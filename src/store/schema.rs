@@ -73,6 +73,16 @@ pub const MIGRATIONS: &[&str] = &[
         updated_at   TEXT NOT NULL
     );
     "#,
+    // 2: user settings the CLI and the window share (the interview date),
+    // and indexes for the readiness history, which reads every rating.
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE INDEX answers_by_round ON answers(run_round_id);
+    CREATE INDEX run_rounds_by_run ON run_rounds(run_id);
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,122 @@
+//! One run written up for a mentor: per round the time used against the
+//! time given, each checklist item's rating in words, the note, and the
+//! takes (file, length). Markdown for pasting, HTML for a browser.
+
+use crate::loops::Catalog;
+use crate::store::{RoundResult, RunSummary, Store, StoreError, TakeRow};
+use std::fmt::Write;
+
+/// The self-assessment scale in words, 1 to 4.
+pub const RATING_WORDS: [&str; 4] = ["missing", "weak", "solid", "strong"];
+
+/// What the write-up is made of.
+pub struct RunReport {
+    /// The run.
+    pub run: RunSummary,
+    /// Its rounds, in order.
+    pub rounds: Vec<RoundResult>,
+    /// Its takes, oldest first.
+    pub takes: Vec<TakeRow>,
+}
+
+impl RunReport {
+    /// Reads one run from the store.
+    pub fn load(store: &Store, run_id: i64) -> Result<Self, StoreError> {
+        let run = store.run_summary(run_id)?;
+        let rounds = store.round_results(run_id)?;
+        let mut takes: Vec<TakeRow> = store.takes()?.into_iter().filter(|t| t.run_id == Some(run_id)).collect();
+        takes.sort_by_key(|t| t.id);
+        Ok(Self { run, rounds, takes })
+    }
+}
+
+/// A plain line per round, item and take; `html` escapes and wraps them.
+struct Line {
+    level: u8,
+    text: String,
+}
+
+fn lines(report: &RunReport, catalog: &Catalog) -> Vec<Line> {
+    let lp = catalog.get(&report.run.loop_id);
+    let mut out = vec![Line { level: 1, text: format!("{} — {}", report.run.loop_title, &report.run.started_at[..10.min(report.run.started_at.len())]) }];
+    for round in &report.rounds {
+        let def = lp.and_then(|l| l.round(&round.round_id));
+        let title = def.map_or(round.round_id.as_str(), |r| r.title.as_str());
+        out.push(Line { level: 2, text: format!("{}. {title}", round.position + 1) });
+        let time = match round.used_ms {
+            Some(used) => format!("Time: {} used of {} given.", clock(used), clock(round.given_ms)),
+            None => "Not reached.".to_owned(),
+        };
+        out.push(Line { level: 0, text: time });
+        for r in &round.ratings {
+            let item = def.and_then(|d| d.checklist.iter().find(|i| i.id == r.item_id)).map_or(r.item_id.as_str(), |i| i.text.as_str());
+            let word = RATING_WORDS.get(usize::from(r.rating).saturating_sub(1)).copied().unwrap_or("?");
+            out.push(Line { level: 3, text: format!("{word}: {item}") });
+        }
+        if let Some(note) = round.note.as_deref().filter(|n| !n.trim().is_empty()) {
+            out.push(Line { level: 0, text: format!("Note: {note}") });
+        }
+        for take in report.takes.iter().filter(|t| t.round_position == Some(round.position as i64)) {
+            let what = take.probe_index.map_or_else(|| "main answer".to_owned(), |p| format!("follow-up {}", p + 1));
+            out.push(Line { level: 3, text: format!("Take ({what}, {}): {}", clock(take.duration_ms), take.path) });
+        }
+    }
+    out
+}
+
+fn clock(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// Markdown.
+pub fn markdown(report: &RunReport, catalog: &Catalog) -> String {
+    let mut md = String::new();
+    for line in lines(report, catalog) {
+        let _ = match line.level {
+            1 => writeln!(md, "# {}", line.text),
+            2 => writeln!(md, "\n## {}\n", line.text),
+            3 => writeln!(md, "- {}", line.text),
+            _ => writeln!(md, "{}\n", line.text),
+        };
+    }
+    md
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A standalone HTML page.
+pub fn html(report: &RunReport, catalog: &Catalog) -> String {
+    let mut page = String::from(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mockloop run</title>\n\
+         <style>body{font-family:system-ui,sans-serif;max-width:46em;margin:2em auto;line-height:1.5}li{margin:2px 0}</style>\n\
+         </head><body>\n",
+    );
+    let mut in_list = false;
+    for line in lines(report, catalog) {
+        if line.level != 3 && in_list {
+            page.push_str("</ul>\n");
+            in_list = false;
+        }
+        let text = escape(&line.text);
+        let _ = match line.level {
+            1 => writeln!(page, "<h1>{text}</h1>"),
+            2 => writeln!(page, "<h2>{text}</h2>"),
+            3 => {
+                if !in_list {
+                    page.push_str("<ul>\n");
+                    in_list = true;
+                }
+                writeln!(page, "<li>{text}</li>")
+            }
+            _ => writeln!(page, "<p>{text}</p>"),
+        };
+    }
+    if in_list {
+        page.push_str("</ul>\n");
+    }
+    page.push_str("</body></html>\n");
+    page
+}
