@@ -8,6 +8,7 @@ use crate::recording::{self, AudioState};
 use mockloop_core::clock::SystemClock;
 use mockloop_core::loops::Loop;
 use mockloop_core::paths;
+use mockloop_core::readiness::{self, History, Report};
 use mockloop_core::rehearsal::Thresholds;
 use mockloop_core::session::{Action, RunView, Session, Update};
 use mockloop_core::store::{Rating, RoundResult, RunSummary};
@@ -49,6 +50,8 @@ struct Home {
     problems: Vec<String>,
     recent_runs: Vec<RunSummary>,
     active: Option<RunView>,
+    /// The interview date (YYYY-MM-DD), shared with the CLI's report.
+    target_date: Option<chrono::NaiveDate>,
 }
 
 #[tauri::command]
@@ -59,7 +62,47 @@ fn list_loops(state: State<'_, AppState>) -> Result<Home, String> {
             problems: s.catalog().problems.iter().map(ToString::to_string).collect(),
             recent_runs: s.store().recent_runs(10).map_err(|e| e.to_string())?,
             active: s.view(),
+            target_date: s.store().target_date().map_err(|e| e.to_string())?,
         })
+    })
+}
+
+/// Sets the interview date (`YYYY-MM-DD`; empty clears it).
+#[tauri::command]
+fn set_target_date(state: State<'_, AppState>, date: String) -> Result<(), String> {
+    let date = match date.trim() {
+        "" => None,
+        text => Some(
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| format!("\"{text}\" is not a date like 2027-01-31"))?,
+        ),
+    };
+    with_session(&state, |s| s.store().set_target_date(date).map_err(|e| e.to_string()))
+}
+
+/// The readiness dashboard: the same report as `mockloop report --json`.
+#[tauri::command]
+fn dashboard(state: State<'_, AppState>, weeks: Option<usize>) -> Result<Report, String> {
+    with_session(&state, |s| {
+        let history = History::load(s.store()).map_err(|e| e.to_string())?;
+        let target = s.store().target_date().map_err(|e| e.to_string())?;
+        let today = chrono::Local::now().date_naive();
+        Ok(readiness::build(s.catalog(), &history, today, target, weeks.unwrap_or(12).clamp(1, 520)))
+    })
+}
+
+/// "Practise now": a short run of exactly these questions.
+#[tauri::command]
+fn practise(
+    state: State<'_, AppState>,
+    loop_id: String,
+    question_ids: Vec<String>,
+    thresholds: Option<Thresholds>,
+) -> Result<RunView, String> {
+    let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+    with_session(&state, |s| {
+        s.set_thresholds(thresholds.unwrap_or_default()).map_err(|e| e.to_string())?;
+        s.start_practice(&loop_id, &question_ids, seed).map_err(|e| e.to_string())
     })
 }
 
@@ -157,6 +200,9 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
             save_assessment,
             data_folder,
             ui_ready,
+            set_target_date,
+            dashboard,
+            practise,
             recording::audio_devices,
             recording::mic_test,
             recording::record_start,

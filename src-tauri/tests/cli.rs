@@ -121,3 +121,88 @@ fn usage_errors_exit_2() {
     assert_eq!(mockloop(&["validate"], dir.path()).status.code(), Some(2));
     assert_eq!(mockloop(&["frobnicate"], dir.path()).status.code(), Some(2));
 }
+
+/// Runs with an explicit `--data-dir` and the time zone pinned, so days
+/// (and so weeks) fall the same on any machine.
+fn mockloop_in(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--data-dir", dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    Command::new(env!("CARGO_BIN_EXE_mockloop"))
+        .args(&all)
+        .env("TZ", "UTC")
+        .env_remove("MOCKLOOP_DATA_DIR")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run mockloop")
+}
+
+#[test]
+fn report_is_deterministic_for_a_demo_seed() {
+    let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for (dir, seed) in [(&a, "3"), (&b, "3"), (&c, "4")] {
+        let out = mockloop_in(dir.path(), &["demo-data", "--weeks", "6", "--seed", seed, "--end", "2026-11-20"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let report = |dir: &Path| {
+        let out = mockloop_in(dir, &["report", "--json", "--weeks", "6", "--today", "2026-11-20"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let (ra, rb, rc) = (report(a.path()), report(b.path()), report(c.path()));
+    assert_eq!(ra, rb, "same seed, same report");
+    assert_ne!(ra, rc, "another seed, another history");
+
+    let json: serde_json::Value = serde_json::from_str(&ra).unwrap();
+    assert_eq!(json["today"], "2026-11-20");
+    assert_eq!(json["target_date"], "2026-12-11", "demo data sets an interview three weeks on");
+    assert_eq!(json["days_left"], 21);
+    assert!(json["ratings"].as_u64().unwrap() > 50, "{}", json["ratings"]);
+    for lp in json["loops"].as_array().unwrap() {
+        let score = lp["readiness"]["score"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&score), "{score}");
+        assert!(!lp["readiness"]["reasons"].as_array().unwrap().is_empty());
+        assert_eq!(lp["weakest"].as_array().unwrap().len(), 3);
+        assert!(lp["next"].as_array().unwrap().len() >= 10);
+        for c in lp["competencies"].as_array().unwrap() {
+            assert_eq!(c["weekly"].as_array().unwrap().len(), 6);
+        }
+    }
+    assert_eq!(json["volume"].as_array().unwrap().len(), 6);
+
+    // Markdown carries the same figures.
+    let md = mockloop_in(a.path(), &["report", "--weeks", "6", "--today", "2026-11-20"]);
+    let md = text(&md.stdout);
+    let pm = &json["loops"][0];
+    let figure = format!("## {}: readiness {:.0}/100", pm["title"].as_str().unwrap(), pm["readiness"]["score"].as_f64().unwrap());
+    assert!(md.contains(&figure), "{figure} in\n{md}");
+    assert!(md.contains("Interview on 2026-12-11: 21 days left."));
+}
+
+#[test]
+fn demo_data_never_mixes_into_a_folder_with_rehearsals() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(mockloop_in(dir.path(), &["demo-data", "--weeks", "1", "--end", "2026-11-20"]).status.success());
+    let again = mockloop_in(dir.path(), &["demo-data", "--weeks", "1", "--end", "2026-11-20"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("sample history never mixes with real data"), "{}", text(&again.stderr));
+    let asked = mockloop_in(dir.path(), &["demo-data", "--weeks", "1", "--end", "2026-11-20", "--into-existing"]);
+    assert!(asked.status.success(), "{}", text(&asked.stderr));
+}
+
+#[test]
+fn run_report_for_a_mentor_in_markdown_and_html() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(mockloop_in(dir.path(), &["demo-data", "--weeks", "1", "--seed", "9", "--end", "2026-11-20"]).status.success());
+    let md = mockloop_in(dir.path(), &["report", "--run", "1"]);
+    assert!(md.status.success(), "{}", text(&md.stderr));
+    let md = text(&md.stdout);
+    assert!(md.starts_with("# Microsoft "), "{md}");
+    assert!(md.contains("## 1. ") && md.contains("Time: "), "{md}");
+    assert!(["- missing: ", "- weak: ", "- solid: ", "- strong: "].iter().any(|w| md.contains(w)), "{md}");
+    let html = text(&mockloop_in(dir.path(), &["report", "--run", "1", "--html"]).stdout);
+    assert!(html.starts_with("<!doctype html>") && html.contains("<h2>1. ") && html.trim_end().ends_with("</html>"));
+    let missing = mockloop_in(dir.path(), &["report", "--run", "999"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).starts_with("error: "), "{}", text(&missing.stderr));
+}

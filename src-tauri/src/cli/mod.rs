@@ -3,7 +3,9 @@
 
 mod audio;
 mod loops;
+mod readiness;
 
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use mockloop_core::audio::Quality;
 use mockloop_core::paths;
@@ -92,6 +94,51 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         device: Option<String>,
     },
+    /// Readiness per loop and competency, trends, and what to practise next
+    /// (Markdown by default). With --run: one run written up for a mentor.
+    Report {
+        /// Weeks of history in each weekly series.
+        #[arg(long, default_value_t = 12, value_name = "N")]
+        weeks: usize,
+        /// Print JSON.
+        #[arg(long, conflicts_with_all = ["md", "html"])]
+        json: bool,
+        /// Print Markdown (the default).
+        #[arg(long)]
+        md: bool,
+        /// Write up this run (its id from `--json` or the app) instead.
+        #[arg(long, value_name = "RUN_ID", conflicts_with = "json")]
+        run: Option<i64>,
+        /// With --run: a standalone HTML page instead of Markdown.
+        #[arg(long, requires = "run")]
+        html: bool,
+        /// The figures as of this day [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<NaiveDate>,
+        /// The interview date [default: the one set in the app].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        target: Option<NaiveDate>,
+        /// Also print, on stderr, how long reading and computing took.
+        #[arg(long)]
+        timing: bool,
+    },
+    /// Fill a data dir with weeks of sample practice, to try the dashboard.
+    /// Writes to --data-dir if given, else to a separate demo folder; never
+    /// into a folder that has rehearsals unless --into-existing.
+    DemoData {
+        /// Weeks of history.
+        #[arg(long, default_value_t = 8, value_name = "N")]
+        weeks: u32,
+        /// The same seed (and end day) gives the same history.
+        #[arg(long, default_value_t = 1, value_name = "S")]
+        seed: u64,
+        /// The last day of practice [default: today].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        end: Option<NaiveDate>,
+        /// Add to a folder that already has rehearsals.
+        #[arg(long)]
+        into_existing: bool,
+    },
     /// Repair takes cut short by a crash or a full disk, so they play.
     /// With no PATH: every interrupted take in the data dir.
     Recover {
@@ -111,5 +158,12 @@ pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
         }
         Command::Play { file, from, device } => audio::play(&file, from, device.as_deref()),
         Command::Recover { path } => audio::recover(path.as_deref(), data_dir),
+        Command::Report { run: Some(run), html, .. } => readiness::run_report(data_dir, run, html),
+        Command::Report { weeks, json, today, target, timing, .. } => {
+            readiness::report(data_dir, weeks, json, today, target, timing)
+        }
+        Command::DemoData { weeks, seed, end, into_existing } => {
+            readiness::demo_data(data_dir, weeks, seed, end, into_existing)
+        }
     }
 }
