@@ -8,6 +8,7 @@ import type {
   Home,
   PlaybackStatus,
   RecorderStatus,
+  Report,
   RoundResult,
   RunView,
   TakeRow,
@@ -72,3 +73,12 @@ export const onRecordEnded = (handler: (take: TakeRow) => void): Promise<Unliste
 export const resumeRun = (runId: number): Promise<RunView> => invoke<RunView>("resume_run", { runId });
 
 export const runSummary = (runId: number): Promise<RoundResult[]> => invoke<RoundResult[]>("run_summary", { runId });
+
+export const dashboard = (weeks?: number): Promise<Report> => invoke<Report>("dashboard", { weeks: weeks ?? null });
+
+/** Sets the interview date ("" clears it); the CLI's report uses it too. */
+export const setTargetDate = (date: string): Promise<void> => invoke<void>("set_target_date", { date });
+
+/** "Practise now": a short run of exactly these questions of a loop. */
+export const practise = (loopId: string, questionIds: string[], thresholds: Thresholds): Promise<RunView> =>
+  invoke<RunView>("practise", { loopId, questionIds, thresholds });

@@ -11,6 +11,7 @@ export interface Prefs {
   quality: Quality;
   device: string;
   chime: boolean;
+  /** Only read once, to move an older window's interview date into the database. */
   targetDate: string;
   /** Warn this many seconds before an answer's time is up (0: only at the end). */
   answerWarnS: number;

@@ -110,6 +110,8 @@ export interface Home {
   problems: string[];
   recent_runs: RunSummary[];
   active: RunView | null;
+  /** The interview date, YYYY-MM-DD. */
+  target_date: string | null;
 }
 
 export type Action = "next" | "pause" | "resume" | "finish_round";
@@ -178,4 +180,66 @@ export interface RoundResult {
   used_ms: number | null;
   ratings: Rating[];
   note: string | null;
+}
+
+// The readiness report (core: readiness::report::Report).
+export interface Current {
+  score: number;
+  evidence: number;
+  last_day: string;
+}
+
+export interface WeekPoint {
+  week: string;
+  score: number | null;
+  count: number;
+}
+
+export interface Projection {
+  score: number;
+  low: number;
+  high: number;
+  weeks_ahead: number;
+}
+
+export interface CompetencyReport {
+  id: string;
+  name: string;
+  weight: number;
+  current: Current | null;
+  weekly: WeekPoint[];
+  trend: { slope_per_week: number; weeks: number; residual_sd: number } | null;
+  projection: Projection | null;
+}
+
+export interface NextItem {
+  question_id: string;
+  kind: string;
+  question: string;
+  competencies: string[];
+  reviews: number;
+  due: string | null;
+  retrievability: number | null;
+  priority: number;
+  reason: string;
+}
+
+export interface LoopReport {
+  id: string;
+  title: string;
+  readiness: { score: number | null; coverage: number; reasons: string[] };
+  competencies: CompetencyReport[];
+  round_kinds: { kind: string; title: string; current: Current | null; weekly: WeekPoint[] }[];
+  weakest: string[];
+  next: NextItem[];
+}
+
+export interface Report {
+  today: string;
+  target_date: string | null;
+  days_left: number | null;
+  weeks: number;
+  ratings: number;
+  volume: { week: string; minutes: number; rounds: number }[];
+  loops: LoopReport[];
 }
