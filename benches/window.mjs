@@ -124,7 +124,7 @@ async function startupAndMemory(runs) {
  * driver can, to show neither makes the timer drift.
  */
 async function drift(minutes) {
-  const harness = await startHarness({ display, port: 4445 });
+  const harness = await startHarness({ display, port: 4450 });
   const data = mkdtempSync(path.join(tmpdir(), "mockloop-bench-"));
   const session = await Session.start(harness.base, bin("mockloop"), ["--data-dir", data]);
   const read = async () => {

@@ -45,14 +45,14 @@ async function waitFor(what, fn, timeoutMs = 20_000, everyMs = 100) {
 }
 
 /** Starts Xvfb and tauri-driver; `stop()` ends both. */
-export async function startHarness({ display = ":99", port = 4444, env = {} } = {}) {
+export async function startHarness({ display = ":99", port = 4444, nativePort = port + 1, env = {} } = {}) {
   const children = [];
   const xvfb = spawn("Xvfb", [display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"], { stdio: "ignore" });
   children.push(xvfb);
   await waitFor("Xvfb", async () => xvfb.exitCode === null && (await sleep(300), true));
   if (xvfb.exitCode !== null) throw new Error(`Xvfb exited with ${xvfb.exitCode} (is ${display} taken?)`);
   const driverLog = [];
-  const driver = spawn("tauri-driver", ["--port", String(port)], {
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     env: { ...process.env, ...env, DISPLAY: display },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -107,6 +107,15 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await click("mic-test");
   await waitFor("the test's scratch file to be gone", () => !readdirSync(tmpdir()).some((f) => f.startsWith("mockloop-mic-test-")));
   await setValue('[data-testid="answer-warn"]', "178");
+  // The interview date goes to the database, where the report reads it too.
+  const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+  await setValue('[data-testid="target-date"]', inTenDays);
+
+  // Progress before any rating: an empty state that says what to do first.
+  await click("nav-dashboard");
+  await session.waitFor('[data-testid="dashboard-empty"]');
+  await waitFor("the days left", async () => /\b10 days to your interview/.test(await session.text(await session.find('[data-testid="days-left"]'))));
+  await shot("01c-progress-empty");
   await click("nav-home");
 
   await click("start-loop", '[data-testid="loop-card-microsoft-pm"]');
@@ -214,6 +223,29 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await waitFor("playback to move", async () => (await session.text(await session.find('[data-testid="take-row"] [data-testid="position"]'))).startsWith("0:01"), 10_000);
   await shot("07-playing");
 
+  // Progress after the rated round: PM readiness has a figure, every
+  // rating counted; "Practise now" starts the most urgent questions.
+  await click("nav-dashboard");
+  const pmScore = await session.waitFor('[data-testid="readiness-microsoft-pm"] [data-testid="readiness-score"]');
+  const figure = Number(await session.text(pmScore));
+  const report = JSON.parse(execFileSync(app, ["--data-dir", dataDir, "report", "--json"], { encoding: "utf8" }));
+  const pmReport = report.loops.find((l) => l.id === "microsoft-pm");
+  console.log(`PM readiness after one rated round: ${figure} (report: ${pmReport.readiness.score.toFixed(1)})`);
+  assert.equal(figure, Math.round(pmReport.readiness.score), "the window shows the report's figure");
+  assert.ok(figure > 0 && figure < 67, `all "solid" on part of the loop: above 0, below 67 (${figure})`);
+  assert.equal(report.ratings, items.length);
+  assert.equal(report.days_left, 10);
+  assert.equal(await session.text(await session.find('[data-testid="readiness-microsoft-pmm"] [data-testid="readiness-score"]')), "–");
+  assert.equal((await session.findAll('[data-testid="readiness-microsoft-pm"] [data-testid="weak-competency"]')).length, 3);
+  await session.waitFor('[data-testid="readiness-microsoft-pm"] .uplot canvas');
+  await shot("07b-progress");
+  const practiceQuestion = pmReport.next[0].question;
+  await click("practise-now", '[data-testid="readiness-microsoft-pm"]');
+  const asked = await session.waitFor('[data-testid="question-text"]');
+  assert.equal(await session.text(asked), practiceQuestion, "practice starts with the most urgent question");
+  await shot("07c-practice");
+  await click("nav-home");
+
   // Dark: the same screens with the dark theme.
   await click("nav-settings");
   await shot("08-settings");
@@ -227,4 +259,34 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await click("nav-home");
   await session.waitFor('[data-testid="loop-card-microsoft-pm"]');
   await shot("10-home-dark");
+  await click("nav-dashboard");
+  await session.waitFor('[data-testid="readiness-microsoft-pm"] .uplot canvas');
+  await shot("11-progress-dark");
+});
+
+test("progress over weeks of sample history: charts, heat map, reasons", async () => {
+  const demo = mkdtempSync(path.join(tmpdir(), "mockloop-e2e-demo-"));
+  execFileSync(app, ["--data-dir", demo, "demo-data", "--weeks", "12", "--seed", "5"]);
+  await session?.end();
+  session = await Session.start(harness.base, app, ["--data-dir", demo]);
+  await session.cmd("POST", "/execute/sync", { script: "localStorage.clear(); return true;", args: [] });
+  await click("nav-dashboard");
+  for (const id of ["microsoft-pm", "microsoft-pmm"]) {
+    const card = `[data-testid="readiness-${id}"]`;
+    const score = Number(await session.text(await session.waitFor(`${card} [data-testid="readiness-score"]`)));
+    assert.ok(score > 0 && score <= 100, `${id} readiness ${score}`);
+    assert.ok((await session.findAll(`${card} .reasons li`)).length >= 2, "reasons are given");
+    const rows = await session.findAll(`${card} [data-testid="heatmap"] tbody tr`);
+    assert.ok(rows.length >= 8, `a heat-map row per competency (${rows.length})`);
+    const cells = await session.findAll(`${card} [data-testid="heatmap"] tbody tr:first-child td.heat`);
+    assert.equal(cells.length, 12, "twelve weeks");
+    assert.ok((await session.findAll(`${card} .uplot canvas`)).length >= 1, "the competency chart is drawn");
+    assert.equal((await session.findAll(`${card} [data-testid="next-item"]`)).length, 5);
+  }
+  await shot("12-progress-sample-history");
+  await session.cmd("POST", "/window/rect", { width: 1024, height: 640 });
+  await session.cmd("POST", "/execute/sync", { script: "window.scrollTo(0, 420); return true;", args: [] });
+  const sideways = await session.cmd("POST", "/execute/sync", { script: "return document.documentElement.scrollWidth > window.innerWidth;", args: [] });
+  assert.equal(sideways, false, "no sideways scrolling at 1024x640");
+  await shot("13-progress-sample-history-1024x640");
 });

@@ -1,3 +1,5 @@
+// First: it must run before any module that formats with navigator.language.
+import "./lib/locale";
 import { mount } from "svelte";
 import App from "./App.svelte";
 import "./app.css";
