@@ -28,10 +28,11 @@ impl History {
     /// Reads everything from the store; days are in the local time zone.
     pub fn load(store: &Store) -> Result<Self, StoreError> {
         let day = |at: &DateTime<Utc>| at.with_timezone(&Local).date_naive();
+        let stored = store.history()?;
         Ok(Self {
-            ratings: store.rating_history()?.into_iter().map(|e| (day(&e.at), e)).collect(),
-            answers: store.answer_history()?.into_iter().map(|e| (day(&e.at), e)).collect(),
-            rounds: store.round_history()?.into_iter().map(|e| (day(&e.at), e)).collect(),
+            ratings: stored.ratings.into_iter().map(|e| (day(&e.at), e)).collect(),
+            answers: stored.answers.into_iter().map(|e| (day(&e.at), e)).collect(),
+            rounds: stored.rounds.into_iter().map(|e| (day(&e.at), e)).collect(),
         })
     }
 }

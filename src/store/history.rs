@@ -66,6 +66,18 @@ struct RoundRef {
     round_kind: String,
     run_id: i64,
     position: usize,
+    ended_at: Option<DateTime<Utc>>,
+}
+
+/// Everything the readiness model reads, each list oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredHistory {
+    /// Every rating.
+    pub ratings: Vec<RatingEvent>,
+    /// Every main answer, with the time its probes took added.
+    pub answers: Vec<AnswerEvent>,
+    /// Every round that ended.
+    pub rounds: Vec<RoundEvent>,
 }
 
 impl Store {
@@ -77,15 +89,26 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT rr.id, r.loop_id, rr.round_kind, r.id, rr.position FROM run_rounds rr JOIN runs r ON r.id = rr.run_id",
+                "SELECT rr.id, r.loop_id, rr.round_kind, r.id, rr.position, rr.ended_at
+                 FROM run_rounds rr JOIN runs r ON r.id = rr.run_id",
             )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([], |row| {
                 let position: i64 = row.get(4)?;
+                let ended_at = match row.get_ref(5)?.as_str_or_null()? {
+                    Some(text) => Some(parse_stamp(text)?),
+                    None => None,
+                };
                 Ok((
                     row.get::<_, i64>(0)?,
-                    RoundRef { loop_id: row.get(1)?, round_kind: row.get(2)?, run_id: row.get(3)?, position: position as usize },
+                    RoundRef {
+                        loop_id: row.get(1)?,
+                        round_kind: row.get(2)?,
+                        run_id: row.get(3)?,
+                        position: position as usize,
+                        ended_at,
+                    },
                 ))
             })
             .and_then(|rows| rows.collect::<rusqlite::Result<HashMap<_, _>>>())
@@ -93,9 +116,18 @@ impl Store {
         Ok(rows)
     }
 
-    /// Every rating, oldest first.
-    pub fn rating_history(&self) -> Result<Vec<RatingEvent>> {
-        let rounds = self.round_refs()?;
+    /// The whole history, read in one pass over each table.
+    pub fn history(&self) -> Result<StoredHistory> {
+        let refs = self.round_refs()?;
+        let mut rounds: Vec<RoundEvent> = refs
+            .values()
+            .filter_map(|r| Some(RoundEvent { at: r.ended_at?, loop_id: r.loop_id.clone() }))
+            .collect();
+        rounds.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.loop_id.cmp(&b.loop_id)));
+        Ok(StoredHistory { ratings: self.rating_history(&refs)?, answers: self.answer_history(&refs)?, rounds })
+    }
+
+    fn rating_history(&self, rounds: &HashMap<i64, RoundRef>) -> Result<Vec<RatingEvent>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT run_round_id, rated_at, competency, rating FROM ratings")
@@ -121,9 +153,7 @@ impl Store {
         Ok(events)
     }
 
-    /// Every main answer, oldest first, with the time its probes took added.
-    pub fn answer_history(&self) -> Result<Vec<AnswerEvent>> {
-        let rounds = self.round_refs()?;
+    fn answer_history(&self, rounds: &HashMap<i64, RoundRef>) -> Result<Vec<AnswerEvent>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT run_round_id, question_id, probe_index IS NULL, ended_at, used_ms FROM answers")
@@ -159,23 +189,6 @@ impl Store {
         // By time, then by where: the same history always lists the same way.
         events.sort_by(|a, b| a.at.cmp(&b.at).then(a.run_id.cmp(&b.run_id)).then(a.position.cmp(&b.position)).then(a.question_id.cmp(&b.question_id)));
         Ok(events)
-    }
-
-    /// Every round that ended, oldest first.
-    pub fn round_history(&self) -> Result<Vec<RoundEvent>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT rr.ended_at, r.loop_id FROM run_rounds rr JOIN runs r ON r.id = rr.run_id
-                 WHERE rr.ended_at IS NOT NULL",
-            )
-            .map_err(|e| self.sql(e))?;
-        let mut rows = stmt
-            .query_map([], |row| Ok(RoundEvent { at: parse_stamp(row.get_ref(0)?.as_str()?)?, loop_id: row.get(1)? }))
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(|e| self.sql(e))?;
-        rows.sort_by_key(|e| e.at);
-        Ok(rows)
     }
 
     /// The interview date, if the user set one.

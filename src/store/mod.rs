@@ -17,7 +17,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 pub use schema::current_version;
-pub use history::{AnswerEvent, RatingEvent, RoundEvent};
+pub use history::{AnswerEvent, RatingEvent, RoundEvent, StoredHistory};
 pub use takes::{NewTake, TakeResult, TakeRow};
 
 /// The database file's name inside the data dir.
