@@ -8,8 +8,11 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: run test deps-run deps-test ui build test-rust test-ui test-e2e
 
+# The binary loads the window from libmockloop_window beside it: build the
+# whole app package (binary and library), then start it.
 run: deps-run ui
-	$(CARGO) run -p mockloop-app --bin mockloop
+	$(CARGO) build -p mockloop-app
+	target/debug/mockloop
 
 test: deps-test ui build test-rust test-ui test-e2e
 

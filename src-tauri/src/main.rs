@@ -4,9 +4,8 @@
 // A release build on Windows should not open a console next to the window.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-mod app;
 mod cli;
-mod recording;
+mod window;
 
 use clap::Parser;
 
@@ -14,7 +13,7 @@ fn main() {
     let args = cli::Cli::parse();
     let code = match args.command {
         Some(command) => cli::run(command, args.data_dir.as_deref()),
-        None => app::run(args.data_dir.as_deref()),
+        None => window::open(args.data_dir.as_deref()),
     };
     std::process::exit(code);
 }

@@ -206,3 +206,20 @@ fn run_report_for_a_mentor_in_markdown_and_html() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(text(&missing.stderr).starts_with("error: "), "{}", text(&missing.stderr));
 }
+
+#[test]
+fn headless_commands_work_without_the_window_library_and_the_window_says_what_is_missing() {
+    // The binary alone, without libmockloop_window beside it.
+    let alone = tempfile::tempdir().unwrap();
+    let bin = alone.path().join("mockloop");
+    std::fs::copy(env!("CARGO_BIN_EXE_mockloop"), &bin).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let listed = Command::new(&bin).args(["--data-dir", data.path().to_str().unwrap(), "loops"]).output().unwrap();
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+    assert!(text(&listed.stdout).contains("microsoft-pm"));
+    let window = Command::new(&bin).env("DISPLAY", ":0").output().unwrap();
+    assert_eq!(window.status.code(), Some(1));
+    let err = text(&window.stderr);
+    assert!(err.starts_with("error: cannot open the window: ") && err.contains("mockloop_window"), "{err}");
+    assert!(err.contains("The headless commands still work"), "{err}");
+}
