@@ -15,7 +15,9 @@ use mockloop_core::store::Store;
 use std::time::{Duration, Instant};
 
 fn main() {
-    let arg = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    // cargo bench passes `--bench`; the first other argument is the folder.
+    let args: Vec<String> = std::env::args().collect();
+    let arg = args.get(1..).unwrap_or_default().iter().find(|a| !a.starts_with('-')).cloned();
     let temp = tempfile::tempdir().expect("a temporary folder");
     let dir = arg.map_or_else(|| temp.path().to_path_buf(), std::path::PathBuf::from);
     let catalog = Catalog::load(None);

@@ -7,6 +7,7 @@
 
 use crate::loops::Catalog;
 use crate::rehearsal::{Phase, Rehearsal, RunEvent, RunPlan, Thresholds};
+use crate::rng::SplitMix64 as Rng;
 use crate::store::{Rating, Store, StoreError};
 use chrono::{DateTime, Duration as Days, NaiveDate, NaiveTime, Utc};
 use std::time::Duration;
@@ -42,30 +43,6 @@ pub enum DemoError {
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// SplitMix64: small, seedable, and the same everywhere.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.unit() * n as f64) as usize % n.max(1)
-    }
-    /// Roughly normal (sum of uniforms), mean 0, sd 1.
-    fn gauss(&mut self) -> f64 {
-        (0..12).map(|_| self.unit()).sum::<f64>() - 6.0
-    }
 }
 
 /// Writes the history into `store`. Refuses a store that already has runs

@@ -10,6 +10,7 @@ pub mod loops;
 pub mod paths;
 pub mod readiness;
 pub mod rehearsal;
+mod rng;
 pub mod session;
 pub mod store;
 pub mod takes;

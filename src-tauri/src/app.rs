@@ -99,15 +99,24 @@ fn practise(
     question_ids: Vec<String>,
     thresholds: Option<Thresholds>,
 ) -> Result<RunView, String> {
+    begin_run(&state, thresholds, |s, seed| s.start_practice(&loop_id, &question_ids, seed))
+}
+
+/// Applies the window's warning marks (the core's defaults when absent),
+/// then starts a run with a fresh seed.
+fn begin_run(
+    state: &AppState,
+    thresholds: Option<Thresholds>,
+    start: impl FnOnce(&mut Session, u64) -> mockloop_core::session::Result<RunView>,
+) -> Result<RunView, String> {
     let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
-    with_session(&state, |s| {
+    with_session(state, |s| {
         s.set_thresholds(thresholds.unwrap_or_default()).map_err(|e| e.to_string())?;
-        s.start_practice(&loop_id, &question_ids, seed).map_err(|e| e.to_string())
+        start(s, seed).map_err(|e| e.to_string())
     })
 }
 
-/// Starts a run; `thresholds` are the warning marks from the window's
-/// settings (the core's defaults when absent).
+/// Starts a whole loop or one round, with the window's warning marks.
 #[tauri::command]
 fn start_run(
     state: State<'_, AppState>,
@@ -115,11 +124,7 @@ fn start_run(
     round_id: Option<String>,
     thresholds: Option<Thresholds>,
 ) -> Result<RunView, String> {
-    let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
-    with_session(&state, |s| {
-        s.set_thresholds(thresholds.unwrap_or_default()).map_err(|e| e.to_string())?;
-        s.start(&loop_id, round_id.as_deref(), true, seed).map_err(|e| e.to_string())
-    })
+    begin_run(&state, thresholds, |s, seed| s.start(&loop_id, round_id.as_deref(), true, seed))
 }
 
 #[tauri::command]

@@ -2,6 +2,7 @@
 //! stored with the run, so a resumed run asks exactly the same questions.
 
 use crate::loops::Loop;
+use crate::rng::SplitMix64;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
@@ -132,27 +133,5 @@ impl RunPlan {
             rounds.push(PlannedRound { round_id: round.id.clone(), round_ms, answer_ms, probe_ms, questions });
         }
         Self { loop_id: lp.id.clone(), seed, rounds }
-    }
-}
-
-/// A small, well-known PRNG: plans must be reproducible from a stored seed
-/// and need no cryptographic quality.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Fisher-Yates shuffle.
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = usize::try_from(self.next() % (i as u64 + 1)).unwrap_or(0);
-            items.swap(i, j);
-        }
     }
 }

@@ -116,6 +116,20 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// The columns `run_summary_row` reads, in its order.
+const RUN_COLUMNS: &str = "id, loop_id, loop_title, started_at, updated_at, finished_at";
+
+fn run_summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunSummary> {
+    Ok(RunSummary {
+        id: r.get(0)?,
+        loop_id: r.get(1)?,
+        loop_title: r.get(2)?,
+        started_at: r.get(3)?,
+        updated_at: r.get(4)?,
+        finished_at: r.get(5)?,
+    })
+}
+
 fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
@@ -376,20 +390,7 @@ impl Store {
     /// One run, as listed on the home screen.
     pub fn run_summary(&self, run_id: i64) -> Result<RunSummary> {
         self.conn
-            .query_row(
-                "SELECT id, loop_id, loop_title, started_at, updated_at, finished_at FROM runs WHERE id = ?1",
-                [run_id],
-                |r| {
-                    Ok(RunSummary {
-                        id: r.get(0)?,
-                        loop_id: r.get(1)?,
-                        loop_title: r.get(2)?,
-                        started_at: r.get(3)?,
-                        updated_at: r.get(4)?,
-                        finished_at: r.get(5)?,
-                    })
-                },
-            )
+            .query_row(&format!("SELECT {RUN_COLUMNS} FROM runs WHERE id = ?1"), [run_id], run_summary_row)
             .optional()
             .map_err(|e| self.sql(e))?
             .ok_or_else(|| StoreError::NotFound(format!("run {run_id}")))
@@ -399,22 +400,10 @@ impl Store {
     pub fn recent_runs(&self, limit: usize) -> Result<Vec<RunSummary>> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT id, loop_id, loop_title, started_at, updated_at, finished_at
-                 FROM runs ORDER BY updated_at DESC, id DESC LIMIT ?1",
-            )
+            .prepare(&format!("SELECT {RUN_COLUMNS} FROM runs ORDER BY updated_at DESC, id DESC LIMIT ?1"))
             .map_err(|e| self.sql(e))?;
         let rows = stmt
-            .query_map([limit as i64], |r| {
-                Ok(RunSummary {
-                    id: r.get(0)?,
-                    loop_id: r.get(1)?,
-                    loop_title: r.get(2)?,
-                    started_at: r.get(3)?,
-                    updated_at: r.get(4)?,
-                    finished_at: r.get(5)?,
-                })
-            })
+            .query_map([limit as i64], run_summary_row)
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(|e| self.sql(e))?;
         Ok(rows)
