@@ -243,3 +243,15 @@ fn practice_run_asks_exactly_the_chosen_questions() {
     let err = s.start_practice("microsoft-pm", &["no-such".into()], 1).unwrap_err();
     assert_eq!(err.to_string(), "none of those questions is in loop \"microsoft-pm\"");
 }
+
+#[test]
+fn no_strongest_when_every_score_is_the_same() {
+    let today = day(MONDAY);
+    let same = model::current(&[obs(MONDAY, 200.0 / 3.0)], today);
+    let all: Vec<Weighted<'_>> = ["A", "B", "C"]
+        .iter()
+        .map(|name| Weighted { name, weight: 1.0, current: same, slope_per_week: None })
+        .collect();
+    let r = model::readiness(&all, today);
+    assert_eq!(r.reasons, vec!["Weakest: A 67; B 67.".to_owned()]);
+}

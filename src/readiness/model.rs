@@ -236,7 +236,9 @@ pub fn readiness(competencies: &[Weighted<'_>], today: NaiveDate) -> Readiness {
     });
     let weakest: Vec<String> = by_score.iter().take(2).map(|c| describe(c)).collect();
     reasons.push(format!("Weakest: {}.", weakest.join("; ")));
-    if let Some(best) = by_score.last().filter(|_| by_score.len() > 2) {
+    // A strongest worth naming: beyond the two weakest, and above them.
+    let floor = by_score.first().and_then(|c| c.current).map_or(0.0, |c| c.score);
+    if let Some(best) = by_score.last().filter(|c| by_score.len() > 2 && c.current.is_some_and(|k| k.score > floor)) {
         reasons.push(format!("Strongest: {}.", describe(best)));
     }
     let stale: Vec<String> = rated

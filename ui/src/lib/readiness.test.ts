@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { competencySeries, heatLevel, practiceIds, scoreWords, unixDay } from "./readiness";
+import { competencySeries, heatLevel, practiceIds, scoreWords, unixDay, volumeWords } from "./readiness";
 import type { CompetencyReport, LoopReport, NextItem } from "./types";
 
 const week = (w: string, score: number | null) => ({ week: w, score, count: score === null ? 0 : 1 });
@@ -47,6 +47,11 @@ describe("readiness helpers", () => {
     expect(practiceIds(loop)).toEqual(["q1", "q2", "q3"]);
     expect(practiceIds(loop, "b", 2)).toEqual(["q2", "q3"]);
     expect(practiceIds(loop, "nobody")).toEqual([]);
+  });
+  it("words practice volume without '0 minutes' or '1 rounds'", () => {
+    expect(volumeWords(0.25, 1)).toBe("under a minute answering, 1 round");
+    expect(volumeWords(1.2, 0)).toBe("1 minute answering, 0 rounds");
+    expect(volumeWords(95.6, 12)).toBe("96 minutes answering, 12 rounds");
   });
   it("says 'not yet rated' rather than 0", () => {
     expect(scoreWords(null)).toBe("not yet rated");

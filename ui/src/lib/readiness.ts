@@ -33,3 +33,9 @@ export function practiceIds(loop: LoopReport, competency?: string, count = 3): s
 export function scoreWords(score: number | null | undefined): string {
   return score === null || score === undefined ? "not yet rated" : String(Math.round(score));
 }
+
+/** Practice volume in words: "under a minute", "1 round", "12 minutes". */
+export function volumeWords(minutes: number, rounds: number): string {
+  const time = minutes < 1 ? "under a minute" : `${Math.round(minutes)} minute${Math.round(minutes) === 1 ? "" : "s"}`;
+  return `${time} answering, ${rounds} round${rounds === 1 ? "" : "s"}`;
+}
