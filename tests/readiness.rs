@@ -240,6 +240,7 @@ fn practice_run_asks_exactly_the_chosen_questions() {
     assert_eq!(view.round_count, 2);
     assert_eq!(view.question_id, screen);
     assert_eq!(view.question_count, 1);
+    assert_eq!(s.store().recent_runs(1).unwrap()[0].loop_title, "Practice: Microsoft Product Manager loop");
     let err = s.start_practice("microsoft-pm", &["no-such".into()], 1).unwrap_err();
     assert_eq!(err.to_string(), "none of those questions is in loop \"microsoft-pm\"");
 }

@@ -43,6 +43,10 @@ pub struct RunPlan {
     pub seed: u64,
     /// Rounds in order (never empty).
     pub rounds: Vec<PlannedRound>,
+    /// A "practise now" run of chosen questions rather than the loop's
+    /// rounds (absent in runs stored before practice runs existed).
+    #[serde(default)]
+    pub practice: bool,
 }
 
 /// Why a plan could not be made.
@@ -100,7 +104,7 @@ impl RunPlan {
             let round_ms = questions.len() as i64 * (answer_ms + probe_ms * 2).max(60_000);
             rounds.push(PlannedRound { round_id: round.id.clone(), round_ms, answer_ms, probe_ms, questions });
         }
-        (!rounds.is_empty()).then(|| Self { loop_id: lp.id.clone(), seed, rounds })
+        (!rounds.is_empty()).then(|| Self { loop_id: lp.id.clone(), seed, rounds, practice: true })
     }
 
     fn rounds(lp: &Loop, round_ids: &[&str], seed: u64) -> Self {
@@ -132,6 +136,6 @@ impl RunPlan {
                 .collect();
             rounds.push(PlannedRound { round_id: round.id.clone(), round_ms, answer_ms, probe_ms, questions });
         }
-        Self { loop_id: lp.id.clone(), seed, rounds }
+        Self { loop_id: lp.id.clone(), seed, rounds, practice: false }
     }
 }

@@ -116,6 +116,15 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// How a run is listed: the loop's title, marked when it is a practice run.
+fn run_title(lp: &Loop, state: &Rehearsal) -> String {
+    if state.plan().practice {
+        format!("Practice: {}", lp.title)
+    } else {
+        lp.title.clone()
+    }
+}
+
 /// The columns `run_summary_row` reads, in its order.
 const RUN_COLUMNS: &str = "id, loop_id, loop_title, started_at, updated_at, finished_at";
 
@@ -199,7 +208,7 @@ impl Store {
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute(
             "INSERT INTO runs (loop_id, loop_title, started_at, updated_at, state) VALUES (?1, ?2, ?3, ?3, ?4)",
-            params![lp.id, lp.title, stamp(at), json],
+            params![lp.id, run_title(lp, state), stamp(at), json],
         )
         .map_err(sql)?;
         let run_id = tx.last_insert_rowid();
