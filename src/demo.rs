@@ -51,6 +51,8 @@ pub fn generate(store: &mut Store, catalog: &Catalog, options: DemoOptions, into
     if !into_existing && !store.recent_runs(1)?.is_empty() {
         return Err(DemoError::NotEmpty(store.path().display().to_string()));
     }
+    // Sample history can be made again from its seed: no need to sync each step.
+    store.relax_durability_for_sample_data()?;
     let mut rng = Rng(options.seed);
     let mut summary = DemoSummary::default();
     let days = i64::from(options.weeks) * 7;
@@ -97,23 +99,16 @@ pub fn generate(store: &mut Store, catalog: &Catalog, options: DemoOptions, into
                 at += Days::milliseconds(used.as_millis() as i64);
             }
             let position = engine.position().round;
-            for event in engine.next(now) {
-                match event {
-                    RunEvent::AnswerEnded { round, question_id, probe, used_ms, given_ms } => {
-                        store.record_answer(run_id, round, &question_id, probe, given_ms, used_ms, at)?;
-                    }
-                    RunEvent::RoundEnded { round, used_ms, .. } => {
-                        store.end_round(run_id, round, used_ms, at)?;
-                        summary.rounds += 1;
-                        let ratings = rate_round(lp, &engine, position, &skills[l], progress, &mut rng);
-                        summary.ratings += ratings.len();
-                        store.save_assessment(run_id, position, &ratings, "", at)?;
-                    }
-                    RunEvent::RunFinished | RunEvent::Warning { .. } => {}
-                }
+            let events = engine.next(now);
+            // The same one-transaction step a real run saves.
+            store.save_progress(run_id, &events, &engine.snapshot(now), at)?;
+            if events.iter().any(|e| matches!(e, RunEvent::RoundEnded { .. })) {
+                summary.rounds += 1;
+                let ratings = rate_round(lp, &engine, position, &skills[l], progress, &mut rng);
+                summary.ratings += ratings.len();
+                store.save_assessment(run_id, position, &ratings, "", at)?;
             }
         }
-        store.finish_run(run_id, &engine.snapshot(now), at)?;
     }
     Ok(summary)
 }

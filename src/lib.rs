@@ -6,6 +6,8 @@
 pub mod audio;
 pub mod clock;
 pub mod demo;
+pub mod fsutil;
+pub mod lock;
 pub mod loops;
 pub mod paths;
 pub mod readiness;

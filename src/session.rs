@@ -1,12 +1,19 @@
 //! A rehearsal session: the catalog, the store and at most one active run,
 //! kept in step. The app and the CLI drive runs only through this type, so
 //! every transition of the engine is persisted the same way.
+//!
+//! A session is the one writer of its data folder: it holds the folder's
+//! lock ([`crate::lock`]) for as long as it lives, and every write goes
+//! through its methods ([`Session::store`] hands out a read-only store).
+//! A step of a run is saved in one transaction, or not taken at all.
 
+use crate::audio::{Outcome, TakeSummary};
 use crate::clock::Clock;
+use crate::lock::{DataLock, LockError};
 use crate::loops::{Catalog, ChecklistItem, Loop};
 use crate::paths;
 use crate::rehearsal::{format_remaining, Phase, PlanError, Rehearsal, RunEvent, RunPlan, Thresholds, Timer};
-use crate::store::{NewTake, Rating, Store, StoreError};
+use crate::store::{Draft, NewTake, Rating, Store, StoreError, TakeResult, TakeRow};
 use crate::takes::{self, RecoveryReport};
 use chrono::{Local, Utc};
 use serde::{Deserialize, Serialize};
@@ -24,6 +31,9 @@ pub enum SessionError {
     /// Storage failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Another process writes to the data folder.
+    #[error(transparent)]
+    Locked(#[from] LockError),
     /// No loop with that id is loaded.
     #[error("no loop \"{0}\" is loaded (see `mockloop loops`)")]
     UnknownLoop(String),
@@ -164,17 +174,63 @@ pub struct Session {
     active: Option<Active>,
     recovered: RecoveryReport,
     data_dir: PathBuf,
+    _lock: DataLock,
 }
 
 impl Session {
-    /// Opens the data dir: its database and its user loops. Takes that a
-    /// crash interrupted are repaired and marked first (see [`Self::recovered`]).
+    /// Opens the data dir: its database and its user loops. Locks the
+    /// folder first (a folder another process writes to is refused), checks
+    /// the database whole, then repairs and marks takes a crash interrupted
+    /// (see [`Self::recovered`]).
     pub fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
-        let store = Store::open_in(data_dir)?;
-        let recovered = takes::recover_with(&store, &takes::takes_dir(data_dir));
+        let lock = DataLock::acquire(data_dir, "the mockloop window")?;
+        Self::open_locked(data_dir, clock, lock)
+    }
+
+    /// [`Self::open`] with the folder already locked by the caller.
+    pub fn open_locked(data_dir: &Path, clock: Arc<dyn Clock>, lock: DataLock) -> Result<Self> {
+        let mut store = Store::open_in(data_dir)?;
+        store.check()?;
+        let recovered = takes::recover_with(&mut store, data_dir);
         let catalog = Catalog::load(Some(&paths::loops_dir(data_dir)));
         let data_dir = data_dir.to_path_buf();
-        Ok(Self { catalog, store, clock, thresholds: Thresholds::default(), active: None, recovered, data_dir })
+        Ok(Self {
+            catalog,
+            store,
+            clock,
+            thresholds: Thresholds::default(),
+            active: None,
+            recovered,
+            data_dir,
+            _lock: lock,
+        })
+    }
+
+    /// Sets a damaged database aside (renamed, with its journal files, to
+    /// `mockloop.sqlite3.damaged-<time>`), so the next [`Self::open`] starts
+    /// a fresh one; recordings and loops stay where they are. Returns the
+    /// new name of the set-aside file. Holds the folder's lock meanwhile.
+    pub fn set_aside_database(data_dir: &Path) -> Result<PathBuf> {
+        let _lock = DataLock::acquire(data_dir, "mockloop (setting a damaged database aside)")?;
+        let db = data_dir.join(crate::store::DB_FILE);
+        let stamp = Local::now().format("%Y%m%d-%H%M%S");
+        let aside = data_dir.join(format!("{}.damaged-{stamp}", crate::store::DB_FILE));
+        for suffix in ["", "-wal", "-shm"] {
+            let from = PathBuf::from(format!("{}{suffix}", db.display()));
+            if from.exists() {
+                let to = PathBuf::from(format!("{}{suffix}", aside.display()));
+                std::fs::rename(&from, &to).map_err(|e| {
+                    StoreError::File(format!("could not set {} aside: {e}", from.display()))
+                })?;
+            }
+        }
+        crate::fsutil::sync_dir(data_dir).map_err(|e| StoreError::File(e.to_string()))?;
+        Ok(aside)
+    }
+
+    /// The data folder.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
     }
 
     /// What start-up recovery did to takes a crash had interrupted.
@@ -187,9 +243,15 @@ impl Session {
         &self.catalog
     }
 
-    /// The store, for read-only listings.
+    /// The store, for read-only listings (every write takes `&mut Store`,
+    /// so writes go through the session's own methods).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Sets (or clears) the interview date, which `mockloop report` reads too.
+    pub fn set_target_date(&mut self, date: Option<chrono::NaiveDate>) -> Result<()> {
+        Ok(self.store.set_target_date(date)?)
     }
 
     /// Sets the warning marks for runs started from now on (a run keeps
@@ -244,10 +306,21 @@ impl Session {
         self.view().ok_or(SessionError::NoActiveRun)
     }
 
-    /// Applies a user action and persists what it ended.
+    /// Applies a user action and persists what it ended, in one
+    /// transaction. If that cannot be saved, the action is not taken: the
+    /// run stays where it was and the error says why. Moving on from a
+    /// self-assessment saves the ratings and note drafted for it.
     pub fn act(&mut self, action: Action) -> Result<Update> {
         let now = self.clock.now();
+        let active = self.active.as_ref().ok_or(SessionError::NoActiveRun)?;
+        let (run_id, phase, round) = (active.run_id, active.engine.phase(), active.engine.position().round);
+        if action == Action::Next && phase == Phase::Assessing {
+            if let Some(draft) = self.store.draft(run_id, round)? {
+                self.save_assessment(Some((run_id, round)), &draft.ratings, &draft.note)?;
+            }
+        }
         let active = self.active.as_mut().ok_or(SessionError::NoActiveRun)?;
+        let before = active.engine.clone();
         let events = match action {
             Action::Next => active.engine.next(now),
             Action::FinishRound => active.engine.finish_round(now),
@@ -260,12 +333,18 @@ impl Session {
                 Vec::new()
             }
         };
-        self.persist(&events, now)?;
+        if let Err(e) = self.persist(&events, now) {
+            if let Some(active) = self.active.as_mut() {
+                active.engine = before;
+            }
+            return Err(e);
+        }
         Ok(Update { view: self.view().ok_or(SessionError::NoActiveRun)?, events })
     }
 
     /// Checks the countdowns' thresholds and saves progress now and then.
-    /// `None` when no run is active.
+    /// `None` when no run is active. A failed autosave is an error (the
+    /// window shows it) and is tried again at the next tick.
     pub fn tick(&mut self) -> Result<Option<Update>> {
         let now = self.clock.now();
         let Some(active) = self.active.as_mut() else { return Ok(None) };
@@ -279,17 +358,50 @@ impl Session {
     /// Saves the self-assessment of a round: the round being assessed in
     /// the active run (`round == None`), or any round of any stored run,
     /// given as (run id, 0-based position), so ratings stay editable later.
-    /// Ratings are checked against the round's checklist in the loop.
+    /// Ratings are checked against the round's checklist in the loop. The
+    /// round's draft is done with and goes in the same transaction.
     pub fn save_assessment(&mut self, round: Option<(i64, usize)>, ratings: &[Rating], note: &str) -> Result<()> {
-        let (run_id, position) = match round {
-            Some(target) => target,
+        let (run_id, position) = self.target_round(round)?;
+        let checked = self.checked_ratings(run_id, position, ratings)?;
+        self.store.save_assessment(run_id, position, &checked, note, Utc::now())?;
+        Ok(())
+    }
+
+    /// Keeps what the candidate typed or rated for a round but has not
+    /// saved: the notes during the round, the ratings and note of its
+    /// assessment. Restored on resume ([`Self::draft`]); becomes the
+    /// assessment when the candidate moves on without saving.
+    pub fn save_draft(&mut self, round: Option<(i64, usize)>, ratings: &[Rating], note: &str) -> Result<()> {
+        let (run_id, position) = self.target_round(round)?;
+        let checked = self.checked_ratings(run_id, position, ratings)?;
+        self.store.save_draft(run_id, position, &checked, note, Utc::now())?;
+        Ok(())
+    }
+
+    /// The draft of a round (the active one when `round == None`), if any.
+    pub fn draft(&self, round: Option<(i64, usize)>) -> Result<Option<Draft>> {
+        let (run_id, position) = self.target_round(round)?;
+        Ok(self.store.draft(run_id, position)?)
+    }
+
+    /// The round meant: the given (run id, position), or the active run's.
+    fn target_round(&self, round: Option<(i64, usize)>) -> Result<(i64, usize)> {
+        match round {
+            Some(target) => Ok(target),
             None => {
                 let active = self.active.as_ref().ok_or(SessionError::NoActiveRun)?;
-                (active.run_id, active.engine.position().round)
+                Ok((active.run_id, active.engine.position().round))
             }
-        };
+        }
+    }
+
+    /// Ratings checked against the round's checklist, with each item's
+    /// competency filled in from the loop.
+    fn checked_ratings(&self, run_id: i64, position: usize, ratings: &[Rating]) -> Result<Vec<Rating>> {
         let (loop_id, round_id) = self.store.round_of_run(run_id, position).map_err(|e| match e {
-            StoreError::NotFound(_) => SessionError::BadAssessment(format!("run {run_id} has no round {}", position + 1)),
+            StoreError::NotFound(_) => {
+                SessionError::BadAssessment(format!("run {run_id} has no round {}", position.saturating_add(1)))
+            }
             other => other.into(),
         })?;
         let lp = self.catalog.get(&loop_id).ok_or_else(|| SessionError::UnknownLoop(loop_id.clone()))?;
@@ -307,14 +419,17 @@ impl Session {
             let item = round.checklist.iter().find(|i| i.id == r.item_id).ok_or_else(|| {
                 SessionError::BadAssessment(format!("round \"{}\" has no checklist item \"{}\"", round.id, r.item_id))
             })?;
+            if checked.iter().any(|c: &Rating| c.item_id == item.id) {
+                return Err(SessionError::BadAssessment(format!("checklist item \"{}\" is rated twice", item.id)));
+            }
             checked.push(Rating { item_id: item.id.clone(), competency: item.competency.clone(), rating: r.rating });
         }
-        self.store.save_assessment(run_id, position, &checked, note, Utc::now())?;
-        Ok(())
+        Ok(checked)
     }
 
     /// Files a new take for the answer on screen now: its row (status
-    /// `recording`) and the readable path its WAV goes to.
+    /// `recording`) and the readable path its WAV goes to, in the takes
+    /// folder, never the name of a file or row already there.
     pub fn begin_take(&mut self) -> Result<(i64, PathBuf)> {
         let view = self.view().ok_or(SessionError::NoActiveRun)?;
         if view.phase != Phase::Answering {
@@ -322,21 +437,82 @@ impl Session {
         }
         let probe = view.probe_number.map(|p| p - 1);
         let name = takes::take_file_name(Local::now(), &view.loop_id, &view.round_id, &view.question_id, probe);
-        let path = takes::takes_dir(&self.data_dir).join(name);
+        let dir = takes::takes_dir(&self.data_dir);
+        crate::fsutil::create_private_dir(&dir)
+            .map_err(|e| StoreError::File(format!("cannot create {}: {e}", dir.display())))?;
+        // Two takes in one second (a quick stop and start) get `-2`, `-3`...
+        let stem = name.trim_end_matches(".wav").to_owned();
+        let mut name = name;
+        for n in 2.. {
+            let taken = dir.join(&name).exists()
+                || dir.join(format!("{name}{}", crate::audio::wavfile::PART_SUFFIX)).exists()
+                || self.store.take_by_name(&name)?.is_some();
+            if !taken {
+                break;
+            }
+            name = format!("{stem}-{n}.wav");
+        }
         let new_take = NewTake {
             run_id: Some(view.run_id),
             round_position: Some(view.round_number - 1),
             question_id: Some(view.question_id),
             probe_index: probe,
-            path: path.clone(),
+            name: name.clone(),
         };
         let id = self.store.insert_take(&new_take, Utc::now())?;
-        Ok((id, path))
+        Ok((id, dir.join(name)))
+    }
+
+    /// Files how a take ended: what the recorder says it holds, or (when
+    /// the recorder failed outright) whatever reached the disk, so no row
+    /// is left saying `recording`. Returns the row as stored.
+    pub fn close_take(&mut self, take_id: i64, ended: std::result::Result<&TakeSummary, String>) -> Result<TakeRow> {
+        let result = match ended {
+            Ok(summary) => TakeResult {
+                duration_ms: (summary.seconds * 1000.0) as u64,
+                sample_rate: summary.rate,
+                bytes: summary.bytes,
+                dropped_samples: summary.dropped_samples,
+                stream_errors: summary.stream_errors,
+                status: match summary.outcome {
+                    Outcome::Complete | Outcome::SizeLimit => "complete",
+                    Outcome::DeviceLost => "device_lost",
+                    Outcome::WriteFailed => "write_failed",
+                }
+                .into(),
+                error: summary.error.clone(),
+            },
+            Err(why) => {
+                let row = self.store.take(take_id)?;
+                let path = takes::take_path(&self.data_dir, &row.path)?;
+                let (part, _) = crate::audio::wavfile::part_and_final(&path);
+                let info = crate::audio::wavfile::recover(&part)
+                    .map(|(_, info)| info)
+                    .or_else(|_| crate::audio::wavfile::inspect(&path))
+                    .ok();
+                TakeResult {
+                    duration_ms: info.map_or(0, |i| i.duration_ms()),
+                    sample_rate: info.map_or(0, |i| i.sample_rate),
+                    bytes: info.map_or(0, |i| i.bytes),
+                    status: "write_failed".into(),
+                    error: Some(why),
+                    ..TakeResult::default()
+                }
+            }
+        };
+        self.store.finish_take(take_id, &result)?;
+        Ok(self.store.take(take_id)?)
+    }
+
+    /// The WAV file of a take: always inside the takes folder.
+    pub fn take_file(&self, take_id: i64) -> Result<PathBuf> {
+        let row = self.store.take(take_id)?;
+        Ok(takes::take_path(&self.data_dir, &row.path)?)
     }
 
     /// Deletes a take: its row, its file and its peaks, together.
     pub fn delete_take(&mut self, take_id: i64) -> Result<()> {
-        takes::delete(&mut self.store, take_id)?;
+        takes::delete(&mut self.store, &self.data_dir, take_id)?;
         Ok(())
     }
 
@@ -356,26 +532,12 @@ impl Session {
         Ok(())
     }
 
+    /// Saves what `events` ended and the engine's snapshot, in one
+    /// transaction ([`Store::save_progress`]).
     fn persist(&mut self, events: &[RunEvent], now: Duration) -> Result<()> {
         let Some(active) = self.active.as_mut() else { return Ok(()) };
-        let at = Utc::now();
-        for event in events {
-            match event {
-                RunEvent::AnswerEnded { round, question_id, probe, used_ms, given_ms } => {
-                    self.store.record_answer(active.run_id, *round, question_id, *probe, *given_ms, *used_ms, at)?;
-                }
-                RunEvent::RoundEnded { round, used_ms, .. } => {
-                    self.store.end_round(active.run_id, *round, *used_ms, at)?
-                }
-                RunEvent::RunFinished | RunEvent::Warning { .. } => {}
-            }
-        }
         let snapshot = active.engine.snapshot(now);
-        if active.engine.phase() == Phase::Finished {
-            self.store.finish_run(active.run_id, &snapshot, at)?;
-        } else {
-            self.store.save_state(active.run_id, &snapshot, at)?;
-        }
+        self.store.save_progress(active.run_id, events, &snapshot, Utc::now())?;
         active.last_saved = now;
         Ok(())
     }

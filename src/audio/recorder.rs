@@ -77,6 +77,9 @@ pub struct RecordOptions {
     pub seconds: Option<f64>,
     /// How long to wait for the first samples before giving up.
     pub first_audio_timeout: Duration,
+    /// Whether the finished take may replace a file already at its path
+    /// (`mockloop record --force`); by default it never does.
+    pub replace_existing: bool,
 }
 
 impl Default for RecordOptions {
@@ -87,6 +90,7 @@ impl Default for RecordOptions {
             rate: None,
             seconds: None,
             first_audio_timeout: Duration::from_secs(5),
+            replace_existing: false,
         }
     }
 }
@@ -99,8 +103,12 @@ pub enum Outcome {
     Complete,
     /// The microphone went away mid-take; what came before is kept.
     DeviceLost,
-    /// Writing failed (disk full, size limit); what reached the disk is kept.
+    /// Writing failed (disk full, a file system's size limit, the file
+    /// could not be finished); what reached the disk is kept.
     WriteFailed,
+    /// The take reached the largest size a WAV file can hold (4 GiB) and
+    /// ended there, whole.
+    SizeLimit,
 }
 
 /// What a finished take holds.
@@ -190,6 +198,8 @@ struct Shared {
     device_lost: AtomicBool,
     /// The writer thread has ended.
     finished: AtomicBool,
+    /// Start-up failed: the writer removes the take instead of keeping it.
+    discard: AtomicBool,
     /// The writer thread, which the callback wakes when it delivers.
     writer: std::sync::OnceLock<std::thread::Thread>,
     /// Words for the latest fault. Locked only by the error callback, the
@@ -265,7 +275,10 @@ impl Recorder {
             Quality::Studio => opened.rate,
         };
         let writer = match TakeWriter::create(path, opened.rate, file_rate) {
-            Ok(w) => w,
+            Ok(mut w) => {
+                w.replace_existing(options.replace_existing);
+                w
+            }
             Err(e) => {
                 quit(audio);
                 return Err(e.into());
@@ -292,6 +305,7 @@ impl Recorder {
         match played_rx.recv() {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
+                recorder.shared.discard.store(true, Ordering::Release);
                 let _ = recorder.finish_now();
                 return Err(e.into());
             }
@@ -302,10 +316,10 @@ impl Recorder {
         while recorder.shared.frames_seen.load(Ordering::Acquire) == 0 {
             if recorder.shared.device_lost.load(Ordering::Acquire) || Instant::now() >= deadline {
                 let lost = recorder.shared.fault();
-                if let Ok(summary) = recorder.finish_now() {
-                    let _ = std::fs::remove_file(super::peaks::peaks_path(&summary.path));
-                    let _ = std::fs::remove_file(summary.path);
-                }
+                // Nothing was recorded: the writer removes its own part
+                // file, and nothing else (a file at the path stays).
+                recorder.shared.discard.store(true, Ordering::Release);
+                let _ = recorder.finish_now();
                 return Err(match lost {
                     Some(message) => DeviceError::Backend { device: opened.device, message }.into(),
                     None => {
@@ -519,6 +533,23 @@ where
     }
 }
 
+/// A take whose end failed: what the salvage kept, and why, joined to any
+/// earlier reason the take ended.
+fn salvaged(
+    e: WriteError,
+    kept: Option<super::wavfile::WavInfo>,
+    earlier: Option<String>,
+) -> Result<(Outcome, Option<String>, super::wavfile::WavInfo), RecordError> {
+    let why = match earlier {
+        Some(earlier) => format!("{earlier}; then {}", e.0),
+        None => e.0,
+    };
+    match kept {
+        Some(info) => Ok((Outcome::WriteFailed, Some(why), info)),
+        None => Err(RecordError::Write(WriteError(why))),
+    }
+}
+
 /// The writer thread: drains the ring into the file until the take is over.
 fn writer_thread(
     mut take: TakeWriter,
@@ -550,9 +581,12 @@ fn writer_thread(
     loop {
         let available = consumer.slots();
         if available > 0 {
-            let wanted = target.map_or(available, |t| {
-                available.min(usize::try_from(t.saturating_sub(take.frames_in())).unwrap_or(usize::MAX))
-            });
+            let room = usize::try_from(take.room()).unwrap_or(usize::MAX);
+            let wanted = target
+                .map_or(available, |t| {
+                    available.min(usize::try_from(t.saturating_sub(take.frames_in())).unwrap_or(usize::MAX))
+                })
+                .min(room);
             if let Ok(chunk) = consumer.read_chunk(available) {
                 let (a, b) = chunk.as_slices();
                 let a_len = a.len().min(wanted);
@@ -569,6 +603,10 @@ fn writer_thread(
             }
         }
         if shared.halt.load(Ordering::Acquire) || target.is_some_and(|t| take.frames_in() >= t) {
+            break;
+        }
+        if take.room() == 0 {
+            failure = Some((Outcome::SizeLimit, super::writer::SIZE_LIMIT.to_owned()));
             break;
         }
         let seen = shared.frames_seen.load(Ordering::Acquire);
@@ -599,15 +637,33 @@ fn writer_thread(
     count_gaps(&mut gaps, written);
 
     let path = take.path().to_path_buf();
-    let (outcome, error, info) = match failure {
-        Some((Outcome::WriteFailed, message)) => {
-            shared.set_fault(message.clone());
-            (Outcome::WriteFailed, Some(message), take.salvage()?)
-        }
-        Some((outcome, message)) => (outcome, Some(message), take.finish()?),
-        None => (Outcome::Complete, None, take.finish()?),
+    if shared.discard.load(Ordering::Acquire) {
+        take.discard();
+        shared.finished.store(true, Ordering::Release);
+        return Err(RecordError::Internal("the take was discarded: no audio arrived".into()));
+    }
+    // However the take ends, what reached the disk is kept and the take is
+    // marked finished: a failed final flush or rename is salvaged, never
+    // left as a take that says "recording" forever.
+    let closed = match failure {
+        Some((Outcome::WriteFailed, message)) => match take.salvage() {
+            Ok(info) => Ok((Outcome::WriteFailed, Some(message), info)),
+            Err(e) => Err(RecordError::Write(WriteError(format!("{message}; {}", e.0)))),
+        },
+        Some((outcome, message)) => match take.finish() {
+            Ok(info) => Ok((outcome, Some(message), info)),
+            Err((e, kept)) => salvaged(e, kept, Some(message)),
+        },
+        None => match take.finish() {
+            Ok(info) => Ok((Outcome::Complete, None, info)),
+            Err((e, kept)) => salvaged(e, kept, None),
+        },
     };
+    if let Ok((_, Some(message), _)) = &closed {
+        shared.set_fault(message.clone());
+    }
     shared.finished.store(true, Ordering::Release);
+    let (outcome, error, info) = closed?;
     Ok(TakeSummary {
         path,
         device,

@@ -14,7 +14,7 @@ const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// Every loop that loaded, and every problem with the files that did not.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Catalog {
     /// Loaded loops: built-ins first, then the user's in file-name order.
     pub loops: Vec<Loop>,

@@ -69,10 +69,34 @@ fn clock(ms: i64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
+/// Text as Markdown shows it literally: what a note (or a user's loop)
+/// says can never become a heading, a list, a link or raw HTML. Line
+/// breaks stay line breaks, inside the same paragraph.
+fn md_escape(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let mut out = String::with_capacity(line.len() + 8);
+            let digits = line.chars().take_while(char::is_ascii_digit).count();
+            for (i, c) in line.chars().enumerate() {
+                let special = matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!')
+                    || (i == 0 && matches!(c, '-' | '+' | '='))
+                    || (i == digits && digits > 0 && matches!(c, '.' | ')'));
+                if special {
+                    out.push('\\');
+                }
+                out.push(c);
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join("  \n")
+}
+
 /// Markdown.
 pub fn markdown(report: &RunReport, catalog: &Catalog) -> String {
     let mut md = String::new();
     for line in lines(report, catalog) {
+        let line = Line { text: md_escape(&line.text), ..line };
         let _ = match line.level {
             1 => writeln!(md, "# {}", line.text),
             2 => writeln!(md, "\n## {}\n", line.text),
@@ -85,6 +109,21 @@ pub fn markdown(report: &RunReport, catalog: &Catalog) -> String {
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md_escape;
+
+    #[test]
+    fn notes_cannot_become_markdown() {
+        let note = "<script>alert(1)</script>\n# not a heading\n- not a list\n1. nor this\n[link](http://x) *bold*";
+        let md = md_escape(note);
+        assert_eq!(
+            md,
+            "\\<script\\>alert(1)\\</script\\>  \n\\# not a heading  \n\\- not a list  \n1\\. nor this  \n\\[link\\](http://x) \\*bold\\*"
+        );
+    }
 }
 
 /// A standalone HTML page.

@@ -204,7 +204,7 @@ impl Store {
     }
 
     /// Sets (or, with `None`, clears) the interview date.
-    pub fn set_target_date(&self, date: Option<NaiveDate>) -> Result<()> {
+    pub fn set_target_date(&mut self, date: Option<NaiveDate>) -> Result<()> {
         match date {
             Some(d) => self.conn.execute(
                 "INSERT INTO settings (key, value) VALUES ('target_date', ?1)

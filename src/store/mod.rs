@@ -1,16 +1,21 @@
 //! The SQLite store: the only module that touches the database.
 //!
-//! Invariants: foreign keys are on; the journal is WAL so a crash never
-//! corrupts earlier data; every change of more than one row runs in one
-//! transaction; a database written by a newer mockloop is refused before
-//! anything is written to it.
+//! Invariants: foreign keys are on; the journal is WAL with
+//! `synchronous=FULL`, so a commit that returned survives a power cut;
+//! every change of more than one row runs in one transaction; a database
+//! written by a newer mockloop, a damaged file, or one another program
+//! holds locked is refused before anything is written to it. Every method
+//! that writes takes `&mut self`, so a `&Store` (what
+//! [`crate::session::Session::store`] hands out) can only read.
 
+mod drafts;
 mod history;
 mod schema;
 mod takes;
 
+use crate::fsutil;
 use crate::loops::Loop;
-use crate::rehearsal::Rehearsal;
+use crate::rehearsal::{Phase, Rehearsal, RunEvent};
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -18,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 pub use schema::current_version;
 pub use history::{AnswerEvent, RatingEvent, RoundEvent, StoredHistory};
+pub use drafts::Draft;
 pub use takes::{NewTake, TakeResult, TakeRow};
 
 /// The database file's name inside the data dir.
@@ -35,6 +41,20 @@ pub enum StoreError {
         found: i64,
         /// The newest this build understands.
         supported: i64,
+    },
+    /// The file is not a database, or is damaged.
+    #[error("{path} is damaged ({why}); it was left untouched")]
+    Damaged {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        why: String,
+    },
+    /// Another program holds the database locked.
+    #[error("{path} is locked by another program (a second mockloop, a backup tool or an SQLite browser?); it was left untouched: close that program and try again")]
+    Locked {
+        /// The database file.
+        path: PathBuf,
     },
     /// SQLite failed.
     #[error("database {path}: {source}")]
@@ -143,10 +163,30 @@ fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// Words for an SQLite failure: a damaged file and a lock held elsewhere
+/// are told apart from other failures, because the user acts on them.
+fn classify(path: &Path, source: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    match source.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+            StoreError::Damaged { path: path.to_path_buf(), why: source.to_string() }
+        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path: path.to_path_buf() },
+        _ => StoreError::Sqlite { path: path.to_path_buf(), source },
+    }
+}
+
+/// A position as SQLite stores it; positions past `i64::MAX` (only ever
+/// from hostile input) match nothing rather than wrap.
+fn pos(position: usize) -> i64 {
+    i64::try_from(position).unwrap_or(i64::MAX)
+}
+
 impl Store {
-    /// Opens (creating if needed) `<data_dir>/mockloop.sqlite3`.
+    /// Opens (creating if needed) `<data_dir>/mockloop.sqlite3`. A data
+    /// folder this creates is private to the user.
     pub fn open_in(data_dir: &Path) -> Result<Self> {
-        if let Err(e) = std::fs::create_dir_all(data_dir) {
+        if let Err(e) = fsutil::create_private_dir(data_dir) {
             return Err(StoreError::Sqlite {
                 path: data_dir.to_path_buf(),
                 source: rusqlite::Error::InvalidPath(format!("cannot create the data folder: {e}").into()),
@@ -156,24 +196,52 @@ impl Store {
     }
 
     /// Opens (creating if needed) the database at `path` and migrates it.
+    /// A damaged file, one another program holds locked, and one written by
+    /// a newer mockloop are refused before anything is written to them.
     pub fn open(path: &Path) -> Result<Self> {
-        let sql = |source| StoreError::Sqlite { path: path.to_path_buf(), source };
-        let conn = Connection::open(path).map_err(sql)?;
-        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
+        let conn = Connection::open(path).map_err(|e| classify(path, e))?;
+        // Short: a lock held by another program is reported, not waited out.
+        conn.busy_timeout(std::time::Duration::from_millis(1500)).map_err(|e| classify(path, e))?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| classify(path, e))?;
         if found > current_version() {
             return Err(StoreError::TooNew { path: path.to_path_buf(), found, supported: current_version() });
         }
+        // Can we write? A database another program holds is refused here,
+        // not at the first autosave. (Nothing is written by this.)
+        conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;").map_err(|e| classify(path, e))?;
+        // SQLite gives the -wal and -shm files the database file's mode.
+        let _ = fsutil::make_private(path);
+        let sql = |source| classify(path, source);
         conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
         conn.pragma_update(None, "foreign_keys", true).map_err(sql)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(sql)?;
+        // FULL: in WAL mode each commit is synced, so "Saved." survives a power cut.
+        conn.pragma_update(None, "synchronous", "FULL").map_err(sql)?;
         let mut store = Self { conn, path: path.to_path_buf() };
         store.migrate(found)?;
         Ok(store)
     }
 
+    /// Trades durability for speed on this connection: commits are no
+    /// longer synced to the disk. Only for data that can be made again
+    /// (`mockloop demo-data`), never for a candidate's own rehearsals.
+    pub fn relax_durability_for_sample_data(&mut self) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", "OFF").map_err(|e| self.sql(e))
+    }
+
+    /// Checks the whole file (`PRAGMA quick_check`): a damaged database is
+    /// [`StoreError::Damaged`]. The window runs this at start-up.
+    pub fn check(&self) -> Result<()> {
+        let verdict: String =
+            self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| classify(&self.path, e))?;
+        if verdict == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged { path: self.path.clone(), why: verdict })
+        }
+    }
+
     fn sql(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite { path: self.path.clone(), source }
+        classify(&self.path, source)
     }
 
     fn migrate(&mut self, from: i64) -> Result<()> {
@@ -181,11 +249,13 @@ impl Store {
             if to <= from {
                 continue; // already applied
             }
-            let tx = self.conn.transaction().map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })?;
-            let applied = tx.execute_batch(migration).and_then(|()| tx.pragma_update(None, "user_version", to));
-            applied
-                .and_then(|()| tx.commit())
-                .map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })?;
+            let path = self.path.clone();
+            let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
+            let applied = tx
+                .execute_batch(migration)
+                .and_then(|()| schema::after(&tx, to))
+                .and_then(|()| tx.pragma_update(None, "user_version", to));
+            applied.and_then(|()| tx.commit()).map_err(|e| classify(&path, e))?;
         }
         Ok(())
     }
@@ -204,7 +274,7 @@ impl Store {
     pub fn create_run(&mut self, lp: &Loop, state: &Rehearsal, at: DateTime<Utc>) -> Result<i64> {
         let json = serde_json::to_string(state).expect("engine state always serialises");
         let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite { path: path.clone(), source };
+        let sql = |source| classify(&path, source);
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute(
             "INSERT INTO runs (loop_id, loop_title, started_at, updated_at, state) VALUES (?1, ?2, ?3, ?3, ?4)",
@@ -216,7 +286,7 @@ impl Store {
             let kind = lp.round(&planned.round_id).map_or("", |r| r.kind.as_str());
             tx.execute(
                 "INSERT INTO run_rounds (run_id, position, round_id, round_kind, given_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![run_id, position as i64, planned.round_id, kind, planned.round_ms],
+                params![run_id, pos(position), planned.round_id, kind, planned.round_ms],
             )
             .map_err(sql)?;
         }
@@ -224,17 +294,63 @@ impl Store {
         Ok(run_id)
     }
 
-    /// Saves the engine's state so the run can resume after the app closes.
-    pub fn save_state(&self, run_id: i64, state: &Rehearsal, at: DateTime<Utc>) -> Result<()> {
+    /// Saves one step of a run in one transaction: the answers and round
+    /// ends `events` report, and the engine's `state` to resume from (the
+    /// run is marked finished, once, when the state says so). After a
+    /// crash either all of it is stored or none of it, so resuming never
+    /// replays an answer that was already counted.
+    pub fn save_progress(
+        &mut self,
+        run_id: i64,
+        events: &[RunEvent],
+        state: &Rehearsal,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
         let json = serde_json::to_string(state).expect("engine state always serialises");
-        let changed = self
-            .conn
-            .execute("UPDATE runs SET state = ?1, updated_at = ?2 WHERE id = ?3", params![json, stamp(at), run_id])
-            .map_err(|e| self.sql(e))?;
+        let path = self.path.clone();
+        let sql = |source| classify(&path, source);
+        let tx = self.conn.transaction().map_err(sql)?;
+        let round_id = |position: usize| -> Result<i64> {
+            tx.query_row(
+                "SELECT id FROM run_rounds WHERE run_id = ?1 AND position = ?2",
+                params![run_id, pos(position)],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql)?
+            .ok_or_else(|| StoreError::NotFound(format!("round {} of run {run_id}", position.saturating_add(1))))
+        };
+        for event in events {
+            match event {
+                RunEvent::AnswerEnded { round, question_id, probe, used_ms, given_ms } => {
+                    tx.execute(
+                        "INSERT INTO answers (run_round_id, question_id, probe_index, given_ms, used_ms, ended_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![round_id(*round)?, question_id, probe.map(pos), given_ms, used_ms, stamp(at)],
+                    )
+                    .map_err(sql)?;
+                }
+                RunEvent::RoundEnded { round, used_ms, .. } => {
+                    tx.execute(
+                        "UPDATE run_rounds SET used_ms = ?1, ended_at = ?2 WHERE id = ?3",
+                        params![used_ms, stamp(at), round_id(*round)?],
+                    )
+                    .map_err(sql)?;
+                }
+                RunEvent::RunFinished | RunEvent::Warning { .. } => {}
+            }
+        }
+        let finished = (state.phase() == Phase::Finished).then(|| stamp(at));
+        let changed = tx
+            .execute(
+                "UPDATE runs SET state = ?1, updated_at = ?2, finished_at = COALESCE(finished_at, ?3) WHERE id = ?4",
+                params![json, stamp(at), finished, run_id],
+            )
+            .map_err(sql)?;
         if changed == 0 {
             return Err(StoreError::NotFound(format!("run {run_id}")));
         }
-        Ok(())
+        tx.commit().map_err(sql)
     }
 
     /// Reads a run's saved engine state.
@@ -252,12 +368,12 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT id FROM run_rounds WHERE run_id = ?1 AND position = ?2",
-                params![run_id, position as i64],
+                params![run_id, pos(position)],
                 |r| r.get(0),
             )
             .optional()
             .map_err(|e| self.sql(e))?
-            .ok_or_else(|| StoreError::NotFound(format!("round {position} of run {run_id}")))
+            .ok_or_else(|| StoreError::NotFound(format!("round {} of run {run_id}", position.saturating_add(1))))
     }
 
     /// The loop and the round id at a position of a run: what its ratings
@@ -267,47 +383,12 @@ impl Store {
             .query_row(
                 "SELECT r.loop_id, rr.round_id FROM run_rounds rr JOIN runs r ON r.id = rr.run_id
                  WHERE rr.run_id = ?1 AND rr.position = ?2",
-                params![run_id, position as i64],
+                params![run_id, pos(position)],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
             .map_err(|e| self.sql(e))?
-            .ok_or_else(|| StoreError::NotFound(format!("round {} of run {run_id}", position + 1)))
-    }
-
-    /// Records an answer (main or probe) that ended; returns its id.
-    #[allow(clippy::too_many_arguments)]
-    pub fn record_answer(
-        &self,
-        run_id: i64,
-        position: usize,
-        question_id: &str,
-        probe: Option<usize>,
-        given_ms: i64,
-        used_ms: i64,
-        at: DateTime<Utc>,
-    ) -> Result<i64> {
-        let round = self.run_round_id(run_id, position)?;
-        self.conn
-            .execute(
-                "INSERT INTO answers (run_round_id, question_id, probe_index, given_ms, used_ms, ended_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![round, question_id, probe.map(|p| p as i64), given_ms, used_ms, stamp(at)],
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(self.conn.last_insert_rowid())
-    }
-
-    /// Records the time a round took.
-    pub fn end_round(&self, run_id: i64, position: usize, used_ms: i64, at: DateTime<Utc>) -> Result<()> {
-        let round = self.run_round_id(run_id, position)?;
-        self.conn
-            .execute(
-                "UPDATE run_rounds SET used_ms = ?1, ended_at = ?2 WHERE id = ?3",
-                params![used_ms, stamp(at), round],
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(())
+            .ok_or_else(|| StoreError::NotFound(format!("round {} of run {run_id}", position.saturating_add(1))))
     }
 
     /// Saves (or replaces) a round's self-assessment, all in one transaction.
@@ -321,7 +402,7 @@ impl Store {
     ) -> Result<()> {
         let round = self.run_round_id(run_id, position)?;
         let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite { path: path.clone(), source };
+        let sql = |source| classify(&path, source);
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute("DELETE FROM ratings WHERE run_round_id = ?1", [round]).map_err(sql)?;
         for r in ratings {
@@ -337,6 +418,8 @@ impl Store {
             params![round, note, stamp(at)],
         )
         .map_err(sql)?;
+        // Saved: the draft it came from is done with.
+        tx.execute("DELETE FROM drafts WHERE run_round_id = ?1", [round]).map_err(sql)?;
         tx.commit().map_err(sql)
     }
 
@@ -387,15 +470,6 @@ impl Store {
             .collect()
     }
 
-    /// Marks a run finished, with its final state.
-    pub fn finish_run(&self, run_id: i64, state: &Rehearsal, at: DateTime<Utc>) -> Result<()> {
-        self.save_state(run_id, state, at)?;
-        self.conn
-            .execute("UPDATE runs SET finished_at = ?1 WHERE id = ?2", params![stamp(at), run_id])
-            .map_err(|e| self.sql(e))?;
-        Ok(())
-    }
-
     /// One run, as listed on the home screen.
     pub fn run_summary(&self, run_id: i64) -> Result<RunSummary> {
         self.conn
@@ -405,6 +479,22 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("run {run_id}")))
     }
 
+    /// Every run not finished yet, most recently touched first: all of
+    /// them are offered for resuming, however many there are.
+    pub fn unfinished_runs(&self) -> Result<Vec<RunSummary>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {RUN_COLUMNS} FROM runs WHERE finished_at IS NULL ORDER BY updated_at DESC, id DESC"
+            ))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], run_summary_row)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
+    }
+
     /// The most recently touched runs, newest first.
     pub fn recent_runs(&self, limit: usize) -> Result<Vec<RunSummary>> {
         let mut stmt = self
@@ -412,7 +502,7 @@ impl Store {
             .prepare(&format!("SELECT {RUN_COLUMNS} FROM runs ORDER BY updated_at DESC, id DESC LIMIT ?1"))
             .map_err(|e| self.sql(e))?;
         let rows = stmt
-            .query_map([limit as i64], run_summary_row)
+            .query_map([pos(limit)], run_summary_row)
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(|e| self.sql(e))?;
         Ok(rows)

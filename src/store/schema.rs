@@ -83,7 +83,42 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX answers_by_round ON answers(run_round_id);
     CREATE INDEX run_rounds_by_run ON run_rounds(run_id);
     "#,
+    // 3: drafts (what the candidate typed or rated but has not saved yet),
+    // kept with the run so a closed or crashed window loses none of it; and
+    // take paths stored relative to the takes folder (see `after`).
+    r#"
+    CREATE TABLE drafts (
+        run_round_id INTEGER PRIMARY KEY REFERENCES run_rounds(id) ON DELETE CASCADE,
+        ratings      TEXT NOT NULL,            -- JSON [{"item_id", "rating"}]
+        note         TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    CREATE INDEX takes_by_status ON takes(status);
+    "#,
 ];
+
+/// What a migration needs beyond SQL, run in its transaction after it.
+///
+/// 3: take paths were stored as given (absolute, or relative to a relative
+/// `--data-dir`), so a copied data folder pointed at the original's files.
+/// Takes always live in `<data dir>/takes/`: keep only the file name.
+pub fn after(tx: &rusqlite::Transaction<'_>, version: i64) -> rusqlite::Result<()> {
+    if version != 3 {
+        return Ok(());
+    }
+    let rows: Vec<(i64, String)> = {
+        let mut stmt = tx.prepare("SELECT id, path FROM takes")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (id, path) in rows {
+        let name = std::path::Path::new(&path).file_name().map(|n| n.to_string_lossy().into_owned());
+        if let Some(name) = name.filter(|n| *n != path) {
+            tx.execute("UPDATE takes SET path = ?1 WHERE id = ?2", rusqlite::params![name, id])?;
+        }
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub fn current_version() -> i64 {

@@ -1,10 +1,9 @@
 //! Take rows: one per recorded answer, pointing at its WAV file.
 
-use super::{stamp, Result, Store, StoreError};
+use super::{pos, stamp, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
 
 /// Where a new take belongs.
 #[derive(Debug, Clone, Default)]
@@ -17,8 +16,8 @@ pub struct NewTake {
     pub question_id: Option<String>,
     /// `None` for the main answer, else which probe.
     pub probe_index: Option<usize>,
-    /// The WAV file.
-    pub path: PathBuf,
+    /// The WAV file's name inside the takes folder.
+    pub name: String,
 }
 
 /// What a take holds once it is closed.
@@ -57,7 +56,8 @@ pub struct TakeRow {
     pub question_id: Option<String>,
     /// `None` for the main answer, else which probe.
     pub probe_index: Option<i64>,
-    /// The WAV file.
+    /// The WAV file's name inside `<data dir>/takes/` (never a path, so a
+    /// copied data folder never points at the original's files).
     pub path: String,
     /// RFC 3339.
     pub created_at: String,
@@ -110,16 +110,16 @@ fn i(v: u64) -> i64 {
 
 impl Store {
     /// Records that a take has started (status `recording`).
-    pub fn insert_take(&self, take: &NewTake, at: DateTime<Utc>) -> Result<i64> {
+    pub fn insert_take(&mut self, take: &NewTake, at: DateTime<Utc>) -> Result<i64> {
         self.conn
             .execute(
                 "INSERT INTO takes (run_id, round_position, question_id, probe_index, path, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     take.run_id,
-                    take.round_position.map(|p| p as i64),
+                    take.round_position.map(pos),
                     take.question_id,
-                    take.probe_index.map(|p| p as i64),
-                    take.path.to_string_lossy(),
+                    take.probe_index.map(pos),
+                    take.name,
                     stamp(at)
                 ],
             )
@@ -128,7 +128,7 @@ impl Store {
     }
 
     /// Records what a closed take holds.
-    pub fn finish_take(&self, id: i64, result: &TakeResult) -> Result<()> {
+    pub fn finish_take(&mut self, id: i64, result: &TakeResult) -> Result<()> {
         let changed = self
             .conn
             .execute(
@@ -152,12 +152,23 @@ impl Store {
         Ok(())
     }
 
-    /// The take row for a file, if there is one.
-    pub fn take_by_path(&self, path: &Path) -> Result<Option<TakeRow>> {
+    /// The take row for a file of the takes folder, by name, if there is one.
+    pub fn take_by_name(&self, name: &str) -> Result<Option<TakeRow>> {
         self.conn
-            .query_row(&format!("{SELECT} WHERE t.path = ?1"), [path.to_string_lossy()], row)
+            .query_row(&format!("{SELECT} WHERE t.path = ?1"), [name], row)
             .optional()
             .map_err(|e| self.sql(e))
+    }
+
+    /// Takes whose row still says `recording`: at start-up, before any
+    /// recording begins, these are takes a crash or a failed end left open.
+    pub fn open_takes(&self) -> Result<Vec<TakeRow>> {
+        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE t.status = 'recording' ORDER BY t.id")).map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([], row)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
     }
 
     /// One take.
@@ -180,15 +191,16 @@ impl Store {
         Ok(rows)
     }
 
-    /// Deletes a take's row, running `remove_file` inside the same
-    /// transaction: if the file cannot be removed, the row stays too.
-    pub fn delete_take(&mut self, id: i64, remove_file: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<()> {
+    /// Deletes a take's row, running `remove_file` (given the row's file
+    /// name) inside the same transaction: if the file cannot be removed,
+    /// the row stays too.
+    pub fn delete_take(&mut self, id: i64, remove_file: impl FnOnce(&str) -> std::io::Result<()>) -> Result<()> {
         let take = self.take(id)?;
         let path = self.path.clone();
-        let sql = |source| StoreError::Sqlite { path: path.clone(), source };
+        let sql = |source| super::classify(&path, source);
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute("DELETE FROM takes WHERE id = ?1", [id]).map_err(sql)?;
-        remove_file(Path::new(&take.path))
+        remove_file(&take.path)
             .map_err(|e| StoreError::File(format!("could not delete {}: {e}", take.path)))?;
         tx.commit().map_err(sql)
     }
