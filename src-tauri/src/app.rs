@@ -1,46 +1,42 @@
 //! The window: Tauri commands and events over the core's [`Session`].
 //!
 //! Invariants: the session (and so the database) is only touched while
-//! holding `AppState::session`; the ticker thread is the only source of
-//! `run-tick` events; no business logic lives here.
+//! holding `AppState::session`, and never on the main thread (every command
+//! is async and works on the blocking pool, see `state.rs`); the ticker
+//! thread is the only source of `run-tick`; no business logic lives here.
 
-use crate::recording::{self, AudioState};
+use crate::recording;
+use crate::single_instance::{self, Claim};
+use crate::state::{blocking, relock, session_blocking, with_session, AppState, AudioState};
 use mockloop_core::clock::SystemClock;
 use mockloop_core::loops::Loop;
 use mockloop_core::paths;
 use mockloop_core::readiness::{self, History, Report};
 use mockloop_core::rehearsal::Thresholds;
 use mockloop_core::session::{Action, RunView, Session, Update};
-use mockloop_core::store::{Rating, RoundResult, RunSummary};
+use mockloop_core::store::{Draft, Rating, RoundResult, RunSummary};
 use serde::Serialize;
-use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tauri::{Emitter, Manager, State};
+use tauri::{AppHandle, Emitter, Manager};
 
 /// How often countdowns are pushed to the window: fast enough that a
 /// displayed second never lags visibly, slow enough to cost nothing.
 const TICK_EVERY: Duration = Duration::from_millis(200);
 /// How often the level meter is pushed while recording (20 Hz).
 const METER_EVERY: Duration = Duration::from_millis(50);
+/// Finished runs listed on the home screen (every unfinished one is listed).
+const RECENT_FINISHED: usize = 10;
+/// The longest note or id the window may send: far past anything typed.
+const MAX_TEXT: usize = 64 * 1024;
 
-pub struct AppState {
-    /// `Err` holds why the data dir could not be opened, shown by every command.
-    session: Mutex<Result<Session, String>>,
-}
-
-impl AppState {
-    fn session(&self) -> Result<MutexGuard<'_, Result<Session, String>>, String> {
-        self.session.lock().map_err(|_| "internal error: the session lock was poisoned".to_owned())
+/// Refuses text no person typed (a megabyte id, a note past 64 KiB).
+fn check_len(what: &str, text: &str) -> Result<(), String> {
+    if text.len() > MAX_TEXT {
+        return Err(format!("the {what} is too long ({} bytes; at most {MAX_TEXT})", text.len()));
     }
-}
-
-pub fn with_session<T>(state: &AppState, f: impl FnOnce(&mut Session) -> Result<T, String>) -> Result<T, String> {
-    let mut guard = state.session()?;
-    match guard.as_mut() {
-        Ok(session) => f(session),
-        Err(why) => Err(why.clone()),
-    }
+    Ok(())
 }
 
 /// What the home screen shows.
@@ -48,6 +44,7 @@ pub fn with_session<T>(state: &AppState, f: impl FnOnce(&mut Session) -> Result<
 struct Home {
     loops: Vec<Loop>,
     problems: Vec<String>,
+    /// Every unfinished run, then the most recent finished ones.
     recent_runs: Vec<RunSummary>,
     active: Option<RunView>,
     /// The interview date (YYYY-MM-DD), shared with the CLI's report.
@@ -55,126 +52,228 @@ struct Home {
 }
 
 #[tauri::command]
-fn list_loops(state: State<'_, AppState>) -> Result<Home, String> {
-    with_session(&state, |s| {
+async fn list_loops(app: AppHandle) -> Result<Home, String> {
+    session_blocking(app, |s| {
+        let mut runs = s.store().unfinished_runs().map_err(|e| e.to_string())?;
+        let recent = s.store().recent_runs(RECENT_FINISHED * 4).map_err(|e| e.to_string())?;
+        runs.extend(recent.into_iter().filter(|r| r.finished_at.is_some()).take(RECENT_FINISHED));
         Ok(Home {
             loops: s.catalog().loops.clone(),
             problems: s.catalog().problems.iter().map(ToString::to_string).collect(),
-            recent_runs: s.store().recent_runs(10).map_err(|e| e.to_string())?,
+            recent_runs: runs,
             active: s.view(),
             target_date: s.store().target_date().map_err(|e| e.to_string())?,
         })
     })
+    .await
 }
 
 /// Sets the interview date (`YYYY-MM-DD`; empty clears it).
 #[tauri::command]
-fn set_target_date(state: State<'_, AppState>, date: String) -> Result<(), String> {
+async fn set_target_date(app: AppHandle, date: String) -> Result<(), String> {
+    check_len("date", &date)?;
     let date = match date.trim() {
         "" => None,
         text => Some(
             chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| format!("\"{text}\" is not a date like 2027-01-31"))?,
+                .map_err(|_| format!("\"{}\" is not a date like 2027-01-31", text.chars().take(40).collect::<String>()))?,
         ),
     };
-    with_session(&state, |s| s.store().set_target_date(date).map_err(|e| e.to_string()))
+    session_blocking(app, move |s| s.set_target_date(date).map_err(|e| e.to_string())).await
 }
 
 /// The readiness dashboard: the same report as `mockloop report --json`.
+/// Read under the lock, computed after it is released.
 #[tauri::command]
-fn dashboard(state: State<'_, AppState>, weeks: Option<usize>) -> Result<Report, String> {
-    with_session(&state, |s| {
-        let history = History::load(s.store()).map_err(|e| e.to_string())?;
-        let target = s.store().target_date().map_err(|e| e.to_string())?;
+async fn dashboard(app: AppHandle, weeks: Option<usize>) -> Result<Report, String> {
+    blocking(app, move |app| {
+        let (catalog, history, target) = with_session(&app.state::<AppState>(), |s| {
+            let history = History::load(s.store()).map_err(|e| e.to_string())?;
+            let target = s.store().target_date().map_err(|e| e.to_string())?;
+            Ok((s.catalog().clone(), history, target))
+        })?;
         let today = chrono::Local::now().date_naive();
-        Ok(readiness::build(s.catalog(), &history, today, target, weeks.unwrap_or(12).clamp(1, 520)))
+        Ok(readiness::build(&catalog, &history, today, target, weeks.unwrap_or(12).clamp(1, 520)))
     })
+    .await
 }
 
 /// "Practise now": a short run of exactly these questions.
 #[tauri::command]
-fn practise(
-    state: State<'_, AppState>,
+async fn practise(
+    app: AppHandle,
     loop_id: String,
     question_ids: Vec<String>,
     thresholds: Option<Thresholds>,
 ) -> Result<RunView, String> {
-    begin_run(&state, thresholds, |s, seed| s.start_practice(&loop_id, &question_ids, seed))
+    check_len("loop id", &loop_id)?;
+    if question_ids.len() > 1000 || question_ids.iter().any(|q| q.len() > MAX_TEXT) {
+        return Err("that is not a list of questions of a loop".into());
+    }
+    begin_run(app, thresholds, move |s, seed| s.start_practice(&loop_id, &question_ids, seed)).await
 }
 
 /// Applies the window's warning marks (the core's defaults when absent),
 /// then starts a run with a fresh seed.
-fn begin_run(
-    state: &AppState,
+async fn begin_run(
+    app: AppHandle,
     thresholds: Option<Thresholds>,
-    start: impl FnOnce(&mut Session, u64) -> mockloop_core::session::Result<RunView>,
+    start: impl FnOnce(&mut Session, u64) -> mockloop_core::session::Result<RunView> + Send + 'static,
 ) -> Result<RunView, String> {
     let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
-    with_session(state, |s| {
+    session_blocking(app, move |s| {
         s.set_thresholds(thresholds.unwrap_or_default()).map_err(|e| e.to_string())?;
         start(s, seed).map_err(|e| e.to_string())
     })
+    .await
 }
 
 /// Starts a whole loop or one round, with the window's warning marks.
 #[tauri::command]
-fn start_run(
-    state: State<'_, AppState>,
+async fn start_run(
+    app: AppHandle,
     loop_id: String,
     round_id: Option<String>,
     thresholds: Option<Thresholds>,
 ) -> Result<RunView, String> {
-    begin_run(&state, thresholds, |s, seed| s.start(&loop_id, round_id.as_deref(), true, seed))
+    check_len("loop id", &loop_id)?;
+    check_len("round id", round_id.as_deref().unwrap_or(""))?;
+    begin_run(app, thresholds, move |s, seed| s.start(&loop_id, round_id.as_deref(), true, seed)).await
 }
 
 #[tauri::command]
-fn resume_run(state: State<'_, AppState>, run_id: i64) -> Result<RunView, String> {
-    with_session(&state, |s| s.resume(run_id).map_err(|e| e.to_string()))
+async fn resume_run(app: AppHandle, run_id: i64) -> Result<RunView, String> {
+    session_blocking(app, move |s| s.resume(run_id).map_err(|e| e.to_string())).await
 }
 
 #[tauri::command]
-fn run_summary(state: State<'_, AppState>, run_id: i64) -> Result<Vec<RoundResult>, String> {
-    with_session(&state, |s| s.store().round_results(run_id).map_err(|e| e.to_string()))
+async fn run_summary(app: AppHandle, run_id: i64) -> Result<Vec<RoundResult>, String> {
+    session_blocking(app, move |s| s.store().round_results(run_id).map_err(|e| e.to_string())).await
 }
 
 #[tauri::command]
-fn run_state(state: State<'_, AppState>) -> Result<Option<RunView>, String> {
-    with_session(&state, |s| Ok(s.view()))
+async fn run_state(app: AppHandle) -> Result<Option<RunView>, String> {
+    session_blocking(app, |s| Ok(s.view())).await
+}
+
+/// The round of a run the window names: both `run_id` and `position`, or
+/// neither (the active round).
+fn round_arg(run_id: Option<i64>, position: Option<usize>) -> Result<Option<(i64, usize)>, String> {
+    match (run_id, position) {
+        (Some(run), Some(position)) => Ok(Some((run, position))),
+        (None, None) => Ok(None),
+        _ => Err("name both the run and the round's position, or neither".into()),
+    }
 }
 
 /// Saves a round's self-assessment: the active round, or (`run_id` and
 /// `position` given) any earlier round, for editing later.
 #[tauri::command]
-fn save_assessment(
-    state: State<'_, AppState>,
+async fn save_assessment(
+    app: AppHandle,
     ratings: Vec<Rating>,
     note: String,
     run_id: Option<i64>,
     position: Option<usize>,
 ) -> Result<(), String> {
-    let target = run_id.zip(position);
-    with_session(&state, |s| s.save_assessment(target, &ratings, &note).map_err(|e| e.to_string()))
+    check_len("note", &note)?;
+    let target = round_arg(run_id, position)?;
+    session_blocking(app, move |s| s.save_assessment(target, &ratings, &note).map_err(|e| e.to_string())).await
+}
+
+/// Keeps what was typed or rated for a round and not saved yet (notes
+/// during the round, the assessment's ratings and note), with the run.
+#[tauri::command]
+async fn save_draft(
+    app: AppHandle,
+    ratings: Vec<Rating>,
+    note: String,
+    run_id: Option<i64>,
+    position: Option<usize>,
+) -> Result<(), String> {
+    check_len("note", &note)?;
+    let target = round_arg(run_id, position)?;
+    session_blocking(app, move |s| s.save_draft(target, &ratings, &note).map_err(|e| e.to_string())).await
+}
+
+/// The draft of a round (the active one when neither argument is given).
+#[tauri::command]
+async fn draft(app: AppHandle, run_id: Option<i64>, position: Option<usize>) -> Result<Option<Draft>, String> {
+    let target = round_arg(run_id, position)?;
+    session_blocking(app, move |s| s.draft(target).map_err(|e| e.to_string())).await
 }
 
 /// Where this window keeps its data, for the settings screen.
 #[tauri::command]
-fn data_folder(audio: State<'_, AudioState>) -> String {
-    audio.data_dir.display().to_string()
+async fn data_folder(app: AppHandle) -> Result<String, String> {
+    Ok(app.state::<AudioState>().data_dir.display().to_string())
 }
 
 /// The window calls this once the home screen is interactive. With
 /// `MOCKLOOP_ANNOUNCE_READY` set, a line on stdout says so: how the
 /// start-up benchmark times a cold start without a WebDriver in between.
 #[tauri::command]
-fn ui_ready() {
+async fn ui_ready() -> Result<(), String> {
     if std::env::var_os("MOCKLOOP_ANNOUNCE_READY").is_some() {
         println!("mockloop: ready");
     }
+    Ok(())
 }
 
 #[tauri::command]
-fn run_action(state: State<'_, AppState>, action: Action) -> Result<Update, String> {
-    with_session(&state, |s| s.act(action).map_err(|e| e.to_string()))
+async fn run_action(app: AppHandle, action: Action) -> Result<Update, String> {
+    session_blocking(app, move |s| s.act(action).map_err(|e| e.to_string())).await
+}
+
+/// When the data folder could not be opened because its database is
+/// damaged: sets the database aside (renamed, never deleted) and opens a
+/// fresh one. Recordings and loops stay. Returns the set-aside file's path.
+#[tauri::command]
+async fn start_fresh(app: AppHandle) -> Result<String, String> {
+    blocking(app, |app| {
+        let state = app.state::<AppState>();
+        let mut session = relock(&state.session);
+        if session.is_ok() {
+            return Err("the data folder is open and healthy; nothing to set aside".into());
+        }
+        let dir = app.state::<AudioState>().data_dir.clone();
+        let lock = app.state::<Held>().0.lock().map_err(|_| "internal error".to_owned())?.take();
+        // The set-aside takes the folder's lock itself: let ours go meanwhile.
+        drop(lock);
+        let aside = Session::set_aside_database(&dir).map_err(|e| e.to_string());
+        let reopened = mockloop_core::lock::DataLock::acquire(&dir, "the mockloop window")
+            .map_err(|e| e.to_string())
+            .and_then(|lock| {
+                Session::open_locked(&dir, Arc::new(SystemClock::new()), lock).map_err(|e| e.to_string())
+            });
+        let aside = aside?;
+        *session = reopened;
+        session.as_ref().map(|_| aside.display().to_string()).map_err(Clone::clone)
+    })
+    .await
+}
+
+/// The folder's lock while the session could not be opened (the session
+/// owns it once open).
+struct Held(Mutex<Option<mockloop_core::lock::DataLock>>);
+
+/// What opening the data folder gave: a session, or why not (and the
+/// folder's lock, kept so no one else writes meanwhile).
+fn open_session(dir: &Path, lock: mockloop_core::lock::DataLock) -> (Result<Session, String>, Option<mockloop_core::lock::DataLock>) {
+    // The lock moves into the session; if opening fails, take it again.
+    match Session::open_locked(dir, Arc::new(SystemClock::new()), lock) {
+        Ok(session) => (Ok(session), None),
+        Err(e) => {
+            let why = e.to_string();
+            let lock = mockloop_core::lock::DataLock::acquire(dir, "the mockloop window").ok();
+            let damaged = matches!(
+                e,
+                mockloop_core::session::SessionError::Store(mockloop_core::store::StoreError::Damaged { .. })
+            );
+            let why = if damaged { format!("{why}. Start fresh sets it aside (nothing is deleted); your recordings stay.") } else { why };
+            (Err(why), lock)
+        }
+    }
 }
 
 /// Opens the window; returns the process exit code.
@@ -186,15 +285,32 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
         eprintln!("error: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); headless commands: mockloop --help");
         return 1;
     }
-    let dir = paths::data_dir(data_dir);
-    let session =
-        dir.clone().and_then(|dir| Session::open(&dir, Arc::new(SystemClock::new())).map_err(|e| e.to_string()));
+    let dir: PathBuf = match paths::data_dir(data_dir) {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let lock = match single_instance::claim(&dir) {
+        Claim::First(lock) => lock,
+        Claim::Focused => {
+            eprintln!("mockloop is already open on {}; its window was brought to the front", dir.display());
+            return 0;
+        }
+        Claim::Refused(why) => {
+            eprintln!("error: {why}");
+            return 1;
+        }
+    };
+    let (session, held) = open_session(&dir, lock);
     if let Err(why) = &session {
         eprintln!("error: {why}");
     }
     let result = tauri::Builder::default()
         .manage(AppState { session: Mutex::new(session) })
-        .manage(AudioState::new(dir.unwrap_or_default()))
+        .manage(AudioState::new(dir.clone()))
+        .manage(Held(Mutex::new(held)))
         .invoke_handler(tauri::generate_handler![
             list_loops,
             start_run,
@@ -203,11 +319,14 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
             run_state,
             run_action,
             save_assessment,
+            save_draft,
+            draft,
             data_folder,
             ui_ready,
             set_target_date,
             dashboard,
             practise,
+            start_fresh,
             recording::audio_devices,
             recording::mic_test,
             recording::record_start,
@@ -219,9 +338,23 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
             recording::disk_usage,
             recording::playback
         ])
-        .setup(|app| {
+        .setup(move |app| {
             let handle = app.handle().clone();
             std::thread::Builder::new().name("ticker".into()).spawn(move || ticker(handle))?;
+            let handle = app.handle().clone();
+            let served = single_instance::serve(&dir, move || {
+                let window = handle.clone();
+                let _ = handle.run_on_main_thread(move || {
+                    if let Some(w) = window.get_webview_window("main") {
+                        let _ = w.unminimize();
+                        let _ = w.show();
+                        let _ = w.set_focus();
+                    }
+                });
+            });
+            if let Err(e) = served {
+                eprintln!("warning: a second launch cannot bring this window forward: {e}");
+            }
             Ok(())
         })
         .build(tauri::generate_context!("../tauri.conf.json"));
@@ -236,8 +369,8 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
         // Closing the window mid-answer must keep the time used so far, and
         // the take being recorded must be finished, not left as a part file.
         if let tauri::RunEvent::Exit = event {
-            let _ = recording::record_stop(handle.state::<AppState>(), handle.state::<AudioState>());
-            let _ = recording::stop_mic_test(&handle.state::<AudioState>());
+            let _ = recording::stop_recording(handle);
+            recording::stop_mic_test(&handle.state::<AudioState>());
             let saved = with_session(&handle.state::<AppState>(), |s| s.save_active().map_err(|e| e.to_string()));
             if let Err(e) = saved {
                 eprintln!("error: could not save the rehearsal on exit: {e}");
@@ -249,18 +382,20 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
 
 /// Pushes the active run's countdowns (and any warnings) to the window, and
 /// the level meter while recording. Also files a take that ended by itself.
-fn ticker(handle: tauri::AppHandle) {
+/// A failed autosave is sent as `run-error` (the window shows it) and is
+/// tried again at the next tick; `run-saved` says when saving works again.
+fn ticker(handle: AppHandle) {
     let mut last_tick = std::time::Instant::now();
+    let mut failing = false;
     loop {
-        let state = handle.state::<AppState>();
-        let audio = handle.state::<AudioState>();
-        let recording = audio.recording.lock().map(|r| r.is_some()).unwrap_or(false);
+        let recording = relock(&handle.state::<AudioState>().recording).is_some();
         std::thread::sleep(if recording { METER_EVERY } else { TICK_EVERY });
         if recording {
-            if let Ok(Some(status)) = recording::record_status(audio.clone()) {
+            let status = relock(&handle.state::<AudioState>().recording).as_ref().map(|a| a.recorder.status());
+            if let Some(status) = status {
                 let _ = handle.emit("record-status", status);
             }
-            if let Some(take) = recording::reap_finished(&state, &audio) {
+            if let Some(take) = recording::reap_finished(&handle) {
                 let _ = handle.emit("record-ended", take);
             }
         }
@@ -268,14 +403,23 @@ fn ticker(handle: tauri::AppHandle) {
             continue;
         }
         last_tick = std::time::Instant::now();
-        let update = with_session(&state, |s| s.tick().map_err(|e| e.to_string()));
+        let update = match relock(&handle.state::<AppState>().session).as_mut() {
+            Ok(session) => session.tick().map_err(|e| e.to_string()),
+            Err(_) => continue, // no data folder: every command says why
+        };
         match update {
-            Ok(Some(update)) => {
-                let _ = handle.emit("run-tick", update);
+            Ok(update) => {
+                if failing {
+                    failing = false;
+                    let _ = handle.emit("run-saved", ());
+                }
+                if let Some(update) = update {
+                    let _ = handle.emit("run-tick", update);
+                }
             }
-            Ok(None) => {}
             Err(e) => {
-                let _ = handle.emit("run-error", e);
+                failing = true;
+                let _ = handle.emit("run-error", format!("Your progress could not be saved: {e}. Trying again."));
             }
         }
     }

@@ -6,6 +6,8 @@
 
 mod app;
 mod recording;
+mod single_instance;
+mod state;
 
 use std::ffi::OsStr;
 use std::path::PathBuf;

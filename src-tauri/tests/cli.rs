@@ -223,3 +223,143 @@ fn headless_commands_work_without_the_window_library_and_the_window_says_what_is
     assert!(err.starts_with("error: cannot open the window: ") && err.contains("mockloop_window"), "{err}");
     assert!(err.contains("The headless commands still work"), "{err}");
 }
+
+/// A 16-bit mono WAV with `samples`, and optionally a chunk after the audio.
+fn wav_bytes(samples: &[i16], trailing: Option<(&[u8; 4], &[u8])>) -> Vec<u8> {
+    let data: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+    let mut out = Vec::new();
+    out.extend_from_slice(b"RIFF\0\0\0\0WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    for v in [1u16, 1] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&16_000u32.to_le_bytes());
+    out.extend_from_slice(&32_000u32.to_le_bytes());
+    for v in [2u16, 16] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out.extend_from_slice(&data);
+    if let Some((id, body)) = trailing {
+        out.extend_from_slice(id);
+        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        out.extend_from_slice(body);
+        if body.len() % 2 == 1 {
+            out.push(0);
+        }
+    }
+    let riff = (out.len() - 8) as u32;
+    out[4..8].copy_from_slice(&riff.to_le_bytes());
+    out
+}
+
+#[test]
+fn record_never_replaces_an_existing_file_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("answer.wav");
+    std::fs::write(&out, b"last week's answer").unwrap();
+    let result = mockloop(&["record", "--seconds", "1", "--out", out.to_str().unwrap()], dir.path());
+    assert_eq!(result.status.code(), Some(2), "{}", text(&result.stderr));
+    assert!(text(&result.stderr).contains("already exists; it was left untouched (pass --force"), "{}", text(&result.stderr));
+    assert_eq!(std::fs::read(&out).unwrap(), b"last week's answer");
+    assert!(!dir.path().join("answer.wav.part").exists());
+}
+
+#[test]
+fn recover_keeps_chunks_after_the_audio_and_changes_nothing_in_a_healthy_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tagged.wav");
+    let bytes = wav_bytes(&[1, -2, 3, -4], Some((b"LIST", b"INFOIART\x05\0\0\0me!\0\0")));
+    std::fs::write(&path, &bytes).unwrap();
+    let result = mockloop(&["recover", path.to_str().unwrap()], dir.path());
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&result.stdout).unwrap();
+    assert_eq!(summary["frames"], 4, "the LIST chunk is not audio");
+    assert_eq!(std::fs::read(&path).unwrap(), bytes, "byte for byte");
+}
+
+#[test]
+fn recover_of_a_cut_short_take_changes_only_the_header_and_one_partial_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let part = dir.path().join("cut.wav.part");
+    let mut bytes = wav_bytes(&[5, 6], None);
+    // Audio the header never heard of, and half a frame.
+    bytes.extend_from_slice(&[7, 0, 8, 0, 9]);
+    std::fs::write(&part, &bytes).unwrap();
+    let result = mockloop(&["recover", part.to_str().unwrap()], dir.path());
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let done = std::fs::read(dir.path().join("cut.wav")).unwrap();
+    assert_eq!(done.len(), bytes.len() - 1, "only the partial frame is cut");
+    assert_eq!(&done[44..], &bytes[44..bytes.len() - 1], "the audio is untouched");
+    assert_eq!(u32::from_le_bytes(done[40..44].try_into().unwrap()), 8, "four samples");
+}
+
+#[test]
+fn recover_never_replaces_a_finished_take_with_its_part_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let done = dir.path().join("t.wav");
+    let part = dir.path().join("t.wav.part");
+    let (finished, partial) = (wav_bytes(&[1, 1, 1], None), wav_bytes(&[2, 2], None));
+    std::fs::write(&done, &finished).unwrap();
+    std::fs::write(&part, &partial).unwrap();
+    let result = mockloop(&["recover", part.to_str().unwrap()], dir.path());
+    assert_eq!(result.status.code(), Some(1));
+    assert!(text(&result.stderr).contains("already exists"), "{}", text(&result.stderr));
+    assert_eq!(std::fs::read(&done).unwrap(), finished);
+    assert_eq!(std::fs::read(&part).unwrap(), partial);
+}
+
+#[test]
+fn recover_refuses_a_wav_whose_audio_a_header_cannot_describe() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.wav.part");
+    let mut bytes = wav_bytes(&[], None);
+    bytes[40..44].copy_from_slice(&0u32.to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    // A sparse file past 4 GiB: the header is never rewritten, nothing truncated.
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    file.set_len(5 * 1024 * 1024 * 1024).unwrap();
+    drop(file);
+    let result = mockloop(&["recover", path.to_str().unwrap()], dir.path());
+    assert_eq!(result.status.code(), Some(1));
+    assert!(text(&result.stderr).contains("more than a WAV header can describe"), "{}", text(&result.stderr));
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 5 * 1024 * 1024 * 1024, "not truncated");
+    assert!(!dir.path().join("huge.wav").exists());
+}
+
+#[test]
+fn recover_and_demo_data_wait_their_turn_while_the_folder_is_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let _held = mockloop_core::lock::DataLock::acquire(dir.path(), "the mockloop window").unwrap();
+    for args in [&["recover"][..], &["demo-data", "--weeks", "1", "--data-dir", dir.path().to_str().unwrap()][..]] {
+        let result = mockloop(args, dir.path());
+        assert_eq!(result.status.code(), Some(1), "{args:?}");
+        let stderr = text(&result.stderr);
+        assert!(stderr.contains("is in use by the mockloop window (process "), "{args:?}: {stderr}");
+    }
+    assert!(!dir.path().join("mockloop.sqlite3").exists(), "nothing was written");
+}
+
+#[test]
+fn the_markdown_run_report_shows_notes_literally_and_names_no_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = {
+        let mut s = mockloop_core::session::Session::open(
+            dir.path(),
+            std::sync::Arc::new(mockloop_core::clock::ManualClock::new()),
+        )
+        .unwrap();
+        let view = s.start("microsoft-pm", Some("estimation"), false, 1).unwrap();
+        let (_, path) = s.begin_take().unwrap();
+        std::fs::write(path, wav_bytes(&[0; 16], None)).unwrap();
+        s.act(mockloop_core::session::Action::FinishRound).unwrap();
+        s.save_assessment(None, &[], "# not a heading\n<img src=x onerror=alert(1)>").unwrap();
+        view.run_id
+    };
+    let result = mockloop(&["report", "--run", &run.to_string()], dir.path());
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let md = text(&result.stdout);
+    assert!(md.contains("\\# not a heading  \n\\<img src=x onerror=alert(1)\\>"), "{md}");
+    assert!(!md.contains(dir.path().to_str().unwrap()), "no folder of the user's in the report: {md}");
+}

@@ -71,16 +71,20 @@ fn clock(ms: i64) -> String {
 
 /// Text as Markdown shows it literally: what a note (or a user's loop)
 /// says can never become a heading, a list, a link or raw HTML. Line
-/// breaks stay line breaks, inside the same paragraph.
-fn md_escape(text: &str) -> String {
+/// breaks stay line breaks, inside the same paragraph. `starts_line`: the
+/// text begins an output line (a paragraph), so what would open a list
+/// there is escaped too; continuation lines always start one.
+fn md_escape(text: &str, starts_line: bool) -> String {
     text.lines()
-        .map(|line| {
+        .enumerate()
+        .map(|(n, line)| {
             let mut out = String::with_capacity(line.len() + 8);
+            let at_start = n > 0 || starts_line;
             let digits = line.chars().take_while(char::is_ascii_digit).count();
             for (i, c) in line.chars().enumerate() {
                 let special = matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!')
-                    || (i == 0 && matches!(c, '-' | '+' | '='))
-                    || (i == digits && digits > 0 && matches!(c, '.' | ')'));
+                    || (at_start && i == 0 && matches!(c, '-' | '+' | '='))
+                    || (at_start && i == digits && digits > 0 && matches!(c, '.' | ')'));
                 if special {
                     out.push('\\');
                 }
@@ -96,7 +100,7 @@ fn md_escape(text: &str) -> String {
 pub fn markdown(report: &RunReport, catalog: &Catalog) -> String {
     let mut md = String::new();
     for line in lines(report, catalog) {
-        let line = Line { text: md_escape(&line.text), ..line };
+        let line = Line { text: md_escape(&line.text, line.level == 0), ..line };
         let _ = match line.level {
             1 => writeln!(md, "# {}", line.text),
             2 => writeln!(md, "\n## {}\n", line.text),
@@ -118,7 +122,8 @@ mod tests {
     #[test]
     fn notes_cannot_become_markdown() {
         let note = "<script>alert(1)</script>\n# not a heading\n- not a list\n1. nor this\n[link](http://x) *bold*";
-        let md = md_escape(note);
+        let md = md_escape(note, true);
+        assert_eq!(md_escape("1. Screen", false), "1. Screen", "a heading's own number stays as it is");
         assert_eq!(
             md,
             "\\<script\\>alert(1)\\</script\\>  \n\\# not a heading  \n\\- not a list  \n1\\. nor this  \n\\[link\\](http://x) \\*bold\\*"

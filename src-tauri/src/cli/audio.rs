@@ -55,12 +55,54 @@ pub fn devices(json: bool) -> i32 {
     0
 }
 
-/// Records to a file until `seconds` of audio or Ctrl-C.
-pub fn record(seconds: Option<f64>, out: &Path, device: Option<String>, quality: Quality, rate: Option<u32>) -> i32 {
+/// What `mockloop record` was asked.
+pub struct RecordArgs<'a> {
+    /// Stop after this much audio.
+    pub seconds: Option<f64>,
+    /// The file to write.
+    pub out: &'a Path,
+    /// The microphone.
+    pub device: Option<String>,
+    /// Speech or studio.
+    pub quality: Quality,
+    /// Ask the device for this rate.
+    pub rate: Option<u32>,
+    /// Replace `out` if it exists.
+    pub force: bool,
+}
+
+/// Whether `out` would land in the data folder's takes folder (which the
+/// app owns): then the folder's lock is needed.
+fn in_takes_folder(out: &Path, data_dir: Option<&Path>) -> Option<std::path::PathBuf> {
+    let dir = paths::data_dir(data_dir).ok()?;
+    let takes = std::fs::canonicalize(takes::takes_dir(&dir)).ok()?;
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    (std::fs::canonicalize(parent).ok()? == takes).then_some(dir)
+}
+
+/// Records to a file until `seconds` of audio or Ctrl-C. Never touches a
+/// file it did not create: an existing `--out` is refused unless `--force`.
+pub fn record(args: RecordArgs<'_>, data_dir: Option<&Path>) -> i32 {
+    let RecordArgs { seconds, out, device, quality, rate, force } = args;
     if let Some(s) = seconds.filter(|s| !(s.is_finite() && *s > 0.0)) {
         eprintln!("error: --seconds must be a positive number, not {s}");
         return 2;
     }
+    if out.exists() && !force {
+        eprintln!("error: {} already exists; it was left untouched (pass --force to replace it)", out.display());
+        return 2;
+    }
+    // Recording into the app's takes folder: only while no one else writes there.
+    let _lock = match in_takes_folder(out, data_dir) {
+        Some(dir) => match mockloop_core::lock::DataLock::acquire(&dir, "mockloop record") {
+            Ok(lock) => Some(lock),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        },
+        None => None,
+    };
     // A file-size limit must surface as a write error we can handle (and
     // keep the take), not as a signal that kills the process mid-take.
     #[cfg(unix)]
@@ -75,7 +117,8 @@ pub fn record(seconds: Option<f64>, out: &Path, device: Option<String>, quality:
             return 1;
         }
     }
-    let options = RecordOptions { device, quality, rate, seconds, ..RecordOptions::default() };
+    let options =
+        RecordOptions { device, quality, rate, seconds, replace_existing: force, ..RecordOptions::default() };
     let recorder = match Recorder::start(out, &options) {
         Ok(r) => r,
         Err(e) => {
@@ -94,6 +137,10 @@ pub fn record(seconds: Option<f64>, out: &Path, device: Option<String>, quality:
             let ok = print_json(&summary);
             match (&summary.outcome, &summary.error) {
                 (Outcome::Complete, _) if ok => 0,
+                (Outcome::SizeLimit, Some(why)) if ok => {
+                    eprintln!("note: {why}");
+                    0
+                }
                 (_, Some(why)) => {
                     eprintln!(
                         "error: {why}; the {:.1} s recorded before that are kept in {}",

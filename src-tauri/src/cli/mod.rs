@@ -82,6 +82,9 @@ pub enum Command {
         /// Ask the device for this sample rate.
         #[arg(long, value_name = "HZ")]
         rate: Option<u32>,
+        /// Replace FILE.wav if it exists (by default an existing file is never touched).
+        #[arg(long)]
+        force: bool,
     },
     /// Play a take through the default (or named) output device.
     Play {
@@ -140,7 +143,10 @@ pub enum Command {
         into_existing: bool,
     },
     /// Repair takes cut short by a crash or a full disk, so they play.
-    /// With no PATH: every interrupted take in the data dir.
+    /// With no PATH: every interrupted take in the data dir (refused while
+    /// the app has that folder open). Only a header and at most one partial
+    /// frame are changed; chunks after the audio are kept; an existing
+    /// finished file is never replaced.
     Recover {
         /// A take (FILE.wav or FILE.wav.part).
         path: Option<PathBuf>,
@@ -153,8 +159,8 @@ pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
         Command::Loops { json } => loops::loops(data_dir, json),
         Command::Validate { files } => loops::validate(&files),
         Command::Devices { json } => audio::devices(json),
-        Command::Record { seconds, out, device, quality, rate } => {
-            audio::record(seconds, &out, device, quality.into(), rate)
+        Command::Record { seconds, out, device, quality, rate, force } => {
+            audio::record(audio::RecordArgs { seconds, out: &out, device, quality: quality.into(), rate, force }, data_dir)
         }
         Command::Play { file, from, device } => audio::play(&file, from, device.as_deref()),
         Command::Recover { path } => audio::recover(path.as_deref(), data_dir),

@@ -94,6 +94,12 @@ pub fn demo_data(data_dir: Option<&Path>, weeks: u32, seed: u64, end: Option<Nai
     if weeks == 0 || weeks > 1040 {
         return fail(format!("--weeks {weeks}: give 1 to 1040 weeks"));
     }
+    // One writer per data folder: not while the window (or another
+    // command) has it open.
+    let _lock = match mockloop_core::lock::DataLock::acquire(&dir, "mockloop demo-data") {
+        Ok(lock) => lock,
+        Err(e) => return fail(e),
+    };
     let mut store = match Store::open_in(&dir) {
         Ok(s) => s,
         Err(e) => return fail(e),

@@ -4,6 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   Action,
+  Draft,
   DeviceInfo,
   Home,
   PlaybackStatus,
@@ -82,3 +83,24 @@ export const setTargetDate = (date: string): Promise<void> => invoke<void>("set_
 /** "Practise now": a short run of exactly these questions of a loop. */
 export const practise = (loopId: string, questionIds: string[], thresholds: Thresholds): Promise<RunView> =>
   invoke<RunView>("practise", { loopId, questionIds, thresholds });
+
+/** Keeps unsaved notes or ratings of a round with the run (the active round when `round` is absent). */
+export const saveDraft = (
+  ratings: { item_id: string; rating: number }[],
+  note: string,
+  round?: { runId: number; position: number },
+): Promise<void> =>
+  invoke<void>("save_draft", { ratings, note, runId: round?.runId ?? null, position: round?.position ?? null });
+
+/** The draft of a round, if any. */
+export const loadDraft = (round?: { runId: number; position: number }): Promise<Draft | null> =>
+  invoke<Draft | null>("draft", { runId: round?.runId ?? null, position: round?.position ?? null });
+
+/** Sets a damaged database aside and opens a fresh one; returns where the old file went. */
+export const startFresh = (): Promise<string> => invoke<string>("start_fresh");
+
+/** A failed autosave (the app keeps trying), and its recovery. */
+export const onRunError = (handler: (message: string) => void): Promise<UnlistenFn> =>
+  listen<string>("run-error", (event) => handler(event.payload));
+
+export const onRunSaved = (handler: () => void): Promise<UnlistenFn> => listen("run-saved", () => handler());

@@ -173,6 +173,13 @@ export interface Rating {
   rating: number;
 }
 
+/** What was typed or rated for a round and not saved yet (src/store/drafts.rs). */
+export interface Draft {
+  ratings: Rating[];
+  note: string;
+  updated_at: string;
+}
+
 export interface RoundResult {
   position: number;
   round_id: string;
