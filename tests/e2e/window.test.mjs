@@ -97,7 +97,8 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   // with speech (and keeps nothing), and the answer warning is moved to
   // 178 s so that it fires 2 s into the first (180 s) answer.
   await click("nav-settings");
-  assert.equal(await session.text(await session.waitFor('[data-testid="data-folder"]')), dataDir);
+  const folderShown = await session.waitFor('[data-testid="data-folder"]');
+  await waitFor("the data folder to be named", async () => (await session.text(folderShown)) === dataDir);
   await click("mic-test");
   const testMeter = await session.find('[data-testid="test-meter"]');
   const testSpeech = pulse.play(path.join(work, "answer.wav"));
@@ -105,7 +106,8 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await shot("01b-settings-mic-test");
   await testSpeech;
   await click("mic-test");
-  await waitFor("the test's scratch file to be gone", () => !readdirSync(tmpdir()).some((f) => f.startsWith("mockloop-mic-test-")));
+  // The scratch file is private, in the data folder, and gone once the test stops.
+  await waitFor("the test's scratch file to be gone", () => readdirSync(path.join(dataDir, "scratch")).length === 0);
   await setValue('[data-testid="answer-warn"]', "178");
   // The interview date goes to the database, where the report reads it too.
   const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
