@@ -148,7 +148,11 @@ async fn resume_run(app: AppHandle, run_id: i64) -> Result<RunView, String> {
 
 #[tauri::command]
 async fn run_summary(app: AppHandle, run_id: i64) -> Result<Vec<RoundResult>, String> {
-    session_blocking(app, move |s| s.store().round_results(run_id).map_err(|e| e.to_string())).await
+    session_blocking(app, move |s| {
+        s.store().run_summary(run_id).map_err(|e| e.to_string())?; // an unknown run is an error, not "no rounds"
+        s.store().round_results(run_id).map_err(|e| e.to_string())
+    })
+    .await
 }
 
 #[tauri::command]
