@@ -6,7 +6,7 @@
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps-run deps-test ui build test-rust test-ui test-e2e
+.PHONY: run test deps-run deps-test ui build lint test-rust test-ui test-e2e
 
 # The binary loads the window from libmockloop_window beside it: build the
 # whole app package (binary and library), then start it.
@@ -14,7 +14,7 @@ run: deps-run ui
 	$(CARGO) build -p mockloop-app
 	target/debug/mockloop
 
-test: deps-test ui build test-rust test-ui test-e2e
+test: deps-test ui build lint test-rust test-ui test-e2e
 
 deps-run:
 	scripts/install-deps.sh run
@@ -28,6 +28,11 @@ ui:
 
 build: ui
 	$(CARGO) build --workspace --all-targets
+
+# Formatting and clippy, warnings denied: a warning fails the tests.
+lint: build
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 test-rust: build
 	$(CARGO) test --workspace

@@ -25,8 +25,15 @@ fn main() {
     let mut store = Store::open_in(&dir).expect("open the store");
     if store.recent_runs(1).expect("read runs").is_empty() {
         let t = Instant::now();
-        let s = demo::generate(&mut store, &catalog, DemoOptions { weeks: 260, seed: 1, end }, false).expect("demo data");
-        println!("demo-data --weeks 260: {} runs, {} rounds, {} ratings in {:.2} s", s.runs, s.rounds, s.ratings, t.elapsed().as_secs_f64());
+        let s =
+            demo::generate(&mut store, &catalog, DemoOptions { weeks: 260, seed: 1, end }, false).expect("demo data");
+        println!(
+            "demo-data --weeks 260: {} runs, {} rounds, {} ratings in {:.2} s",
+            s.runs,
+            s.rounds,
+            s.ratings,
+            t.elapsed().as_secs_f64()
+        );
     }
     let mut scans = Vec::new();
     let mut reads = Vec::new();

@@ -33,6 +33,12 @@ need npm "install npm (comes with Node.js)"
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' ||
   { echo "error: Node.js 20.19 or newer is required (found $(node --version))" >&2; exit 1; }
 
+# make test checks formatting and lints: rustup's components for both.
+if [ "$what" = test ] && command -v rustup >/dev/null; then
+  rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+  rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+fi
+
 if [ "$what" = test ] && ! command -v tauri-driver >/dev/null; then
   echo "Installing tauri-driver with cargo"
   cargo install tauri-driver --version "^2" --locked --quiet

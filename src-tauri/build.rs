@@ -14,6 +14,7 @@ fn main() {
         "save_draft",
         "draft",
         "start_fresh",
+        "backup_now",
         "data_folder",
         "ui_ready",
         "set_target_date",

@@ -47,7 +47,12 @@ pub enum DemoError {
 
 /// Writes the history into `store`. Refuses a store that already has runs
 /// unless `into_existing`.
-pub fn generate(store: &mut Store, catalog: &Catalog, options: DemoOptions, into_existing: bool) -> Result<DemoSummary, DemoError> {
+pub fn generate(
+    store: &mut Store,
+    catalog: &Catalog,
+    options: DemoOptions,
+    into_existing: bool,
+) -> Result<DemoSummary, DemoError> {
     if !into_existing && !store.recent_runs(1)?.is_empty() {
         return Err(DemoError::NotEmpty(store.path().display().to_string()));
     }
@@ -140,7 +145,11 @@ fn rate_round(
                 .copied()
                 .unwrap_or((2.0, 1.0));
             let level = start + gain * progress + day_form + rng.gauss() * 0.45;
-            Rating { item_id: item.id.clone(), competency: item.competency.clone(), rating: level.round().clamp(1.0, 4.0) as u8 }
+            Rating {
+                item_id: item.id.clone(),
+                competency: item.competency.clone(),
+                rating: level.round().clamp(1.0, 4.0) as u8,
+            }
         })
         .collect()
 }

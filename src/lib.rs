@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod audio;
+pub mod backup;
 pub mod clock;
 pub mod demo;
 pub mod fsutil;

@@ -69,7 +69,8 @@ impl DataLock {
             Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
         }
         let said = format!("{who} (process {})\n", std::process::id());
-        let _ = file.set_len(0).and_then(|()| file.seek(SeekFrom::Start(0))).and_then(|_| file.write_all(said.as_bytes()));
+        let _ =
+            file.set_len(0).and_then(|()| file.seek(SeekFrom::Start(0))).and_then(|_| file.write_all(said.as_bytes()));
         Ok(Self { _file: file, dir: data_dir.to_path_buf() })
     }
 

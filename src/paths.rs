@@ -29,3 +29,9 @@ pub fn demo_dir() -> Result<PathBuf, String> {
 pub fn loops_dir(data_dir: &Path) -> PathBuf {
     data_dir.join("loops")
 }
+
+/// The user's documents folder, else their home folder: where the app
+/// puts what the user is meant to keep (backups).
+pub fn documents_dir() -> Option<PathBuf> {
+    dirs::document_dir().filter(|d| d.is_dir()).or_else(dirs::home_dir)
+}

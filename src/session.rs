@@ -219,9 +219,8 @@ impl Session {
             let from = PathBuf::from(format!("{}{suffix}", db.display()));
             if from.exists() {
                 let to = PathBuf::from(format!("{}{suffix}", aside.display()));
-                std::fs::rename(&from, &to).map_err(|e| {
-                    StoreError::File(format!("could not set {} aside: {e}", from.display()))
-                })?;
+                std::fs::rename(&from, &to)
+                    .map_err(|e| StoreError::File(format!("could not set {} aside: {e}", from.display())))?;
             }
         }
         crate::fsutil::sync_dir(data_dir).map_err(|e| StoreError::File(e.to_string()))?;
@@ -279,9 +278,8 @@ impl Session {
     pub fn start_practice(&mut self, loop_id: &str, question_ids: &[String], seed: u64) -> Result<RunView> {
         self.save_active()?;
         let lp = self.catalog.get(loop_id).ok_or_else(|| SessionError::UnknownLoop(loop_id.to_owned()))?;
-        let plan = RunPlan::practice(lp, question_ids, seed).ok_or_else(|| {
-            SessionError::BadSetting(format!("none of those questions is in loop \"{loop_id}\""))
-        })?;
+        let plan = RunPlan::practice(lp, question_ids, seed)
+            .ok_or_else(|| SessionError::BadSetting(format!("none of those questions is in loop \"{loop_id}\"")))?;
         self.begin_run(plan)
     }
 

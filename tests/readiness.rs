@@ -197,11 +197,8 @@ fn report_from_a_rated_round_in_a_real_store() {
     let view = s.start("microsoft-pm", Some("estimation"), false, 2).unwrap();
     s.act(Action::Next).unwrap(); // main answer ends: a review of the question
     s.act(Action::FinishRound).unwrap();
-    let ratings: Vec<Rating> = view
-        .checklist
-        .iter()
-        .map(|i| Rating { item_id: i.id.clone(), competency: String::new(), rating: 3 })
-        .collect();
+    let ratings: Vec<Rating> =
+        view.checklist.iter().map(|i| Rating { item_id: i.id.clone(), competency: String::new(), rating: 3 }).collect();
     s.save_assessment(None, &ratings, "").unwrap();
 
     let history = History::load(s.store()).unwrap();

@@ -33,7 +33,7 @@ fn a_second_session_on_the_same_folder_is_refused_in_words() {
     let err = Session::open(dir.path(), Arc::new(clock.clone())).err().expect("refused");
     assert!(matches!(err, SessionError::Locked(_)), "{err}");
     assert!(err.to_string().contains("in use by the mockloop window"), "{err}");
-    let err = takes::recover_in(dir.path()).err().expect("recover refused while the window writes");
+    let err = takes::recover_in(dir.path()).expect_err("recover refused while the window writes");
     assert!(err.to_string().contains("in use by"), "{err}");
     drop(first);
     session(dir.path(), &clock);
@@ -113,17 +113,18 @@ fn drafts_survive_a_closed_window_and_moving_on_keeps_what_was_rated() {
         s.save_draft(None, &[], "typed during the answer").unwrap();
         s.act(Action::FinishRound).unwrap();
         let items: Vec<String> = view.checklist.iter().map(|i| i.id.clone()).collect();
-        s.save_draft(None, &[rating(&items[0], 3), rating(&items[1], 2)], "typed during the answer, then more").unwrap();
+        s.save_draft(None, &[rating(&items[0], 3), rating(&items[1], 2)], "typed during the answer, then more")
+            .unwrap();
         (view.run_id, items)
         // The window closes (or crashes) before Save.
     };
     let mut s = session(dir.path(), &clock);
     let draft = s.draft(Some((run_id, 0))).unwrap().expect("the draft is kept");
     assert_eq!(draft.note, "typed during the answer, then more");
-    assert_eq!(draft.ratings.iter().map(|r| (r.item_id.as_str(), r.rating)).collect::<Vec<_>>(), [
-        (items[0].as_str(), 3),
-        (items[1].as_str(), 2)
-    ]);
+    assert_eq!(
+        draft.ratings.iter().map(|r| (r.item_id.as_str(), r.rating)).collect::<Vec<_>>(),
+        [(items[0].as_str(), 3), (items[1].as_str(), 2)]
+    );
     assert!(!draft.ratings[0].competency.is_empty(), "checked against the loop");
     // Resumed and moved on with N, never pressing Save: the draft becomes the assessment.
     s.resume(run_id).unwrap();
@@ -143,7 +144,10 @@ fn hostile_round_positions_and_ratings_are_errors_not_panics() {
     for position in [usize::MAX, usize::MAX / 2, 1 << 40] {
         assert!(s.save_assessment(Some((view.run_id, position)), &[], "").is_err());
         assert!(s.save_draft(Some((view.run_id, position)), &[], "").is_err());
-        assert!(s.draft(Some((view.run_id, position))).is_err() || s.draft(Some((view.run_id, position))).unwrap().is_none());
+        assert!(
+            s.draft(Some((view.run_id, position))).is_err()
+                || s.draft(Some((view.run_id, position))).unwrap().is_none()
+        );
     }
     for run_id in [i64::MAX, i64::MIN, -1] {
         assert!(s.resume(run_id).is_err());
@@ -151,8 +155,14 @@ fn hostile_round_positions_and_ratings_are_errors_not_panics() {
     }
     let item = view.checklist[0].id.clone();
     s.act(Action::FinishRound).unwrap();
-    for bad in [rating(&item, 0), rating(&item, 5), rating(&item, 255), rating("no-such-item", 2), rating(&"x".repeat(1 << 20), 2)] {
-        assert!(s.save_draft(None, &[bad.clone()], "").is_err(), "{:?}", bad.rating);
+    for bad in [
+        rating(&item, 0),
+        rating(&item, 5),
+        rating(&item, 255),
+        rating("no-such-item", 2),
+        rating(&"x".repeat(1 << 20), 2),
+    ] {
+        assert!(s.save_draft(None, std::slice::from_ref(&bad), "").is_err(), "{:?}", bad.rating);
     }
     assert!(s.save_assessment(None, &[rating(&item, 2), rating(&item, 3)], "").is_err(), "rated twice");
     // The session still works.

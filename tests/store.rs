@@ -232,5 +232,11 @@ fn warning_marks_are_validated_and_shown_with_the_run() {
     assert!(s.tick().unwrap().unwrap().events.is_empty());
     clock.advance(Duration::from_millis(1));
     let events = s.tick().unwrap().unwrap().events;
-    assert_eq!(events, vec![mockloop_core::rehearsal::RunEvent::Warning { timer: mockloop_core::rehearsal::Timer::Answer, seconds_left: 60 }]);
+    assert_eq!(
+        events,
+        vec![mockloop_core::rehearsal::RunEvent::Warning {
+            timer: mockloop_core::rehearsal::Timer::Answer,
+            seconds_left: 60
+        }]
+    );
 }

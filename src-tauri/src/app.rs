@@ -72,13 +72,13 @@ async fn list_loops(app: AppHandle) -> Result<Home, String> {
 #[tauri::command]
 async fn set_target_date(app: AppHandle, date: String) -> Result<(), String> {
     check_len("date", &date)?;
-    let date = match date.trim() {
-        "" => None,
-        text => Some(
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| format!("\"{}\" is not a date like 2027-01-31", text.chars().take(40).collect::<String>()))?,
-        ),
-    };
+    let date =
+        match date.trim() {
+            "" => None,
+            text => Some(chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                format!("\"{}\" is not a date like 2027-01-31", text.chars().take(40).collect::<String>())
+            })?),
+        };
     session_blocking(app, move |s| s.set_target_date(date).map_err(|e| e.to_string())).await
 }
 
@@ -247,14 +247,35 @@ async fn start_fresh(app: AppHandle) -> Result<String, String> {
         let aside = Session::set_aside_database(&dir).map_err(|e| e.to_string());
         let reopened = mockloop_core::lock::DataLock::acquire(&dir, "the mockloop window")
             .map_err(|e| e.to_string())
-            .and_then(|lock| {
-                Session::open_locked(&dir, Arc::new(SystemClock::new()), lock).map_err(|e| e.to_string())
-            });
+            .and_then(|lock| Session::open_locked(&dir, Arc::new(SystemClock::new()), lock).map_err(|e| e.to_string()));
         let aside = aside?;
         *session = reopened;
         session.as_ref().map(|_| aside.display().to_string()).map_err(Clone::clone)
     })
     .await
+}
+
+/// "Back up now": one archive of the data folder (see `mockloop backup`)
+/// in the user's documents folder (else home), named by the time. Returns
+/// its path.
+#[tauri::command]
+async fn backup_now(app: AppHandle) -> Result<String, String> {
+    blocking(app, |app| {
+        let folder = dirs_next_to_home().ok_or("cannot find your documents or home folder")?;
+        let name = format!("mockloop-backup-{}.tar", chrono::Local::now().format("%Y-%m-%d_%H-%M-%S"));
+        let archive = folder.join(name);
+        with_session(&app.state::<AppState>(), |s| {
+            mockloop_core::backup::backup(s.store(), s.data_dir(), &archive).map_err(|e| e.to_string())
+        })?;
+        Ok(archive.display().to_string())
+    })
+    .await
+}
+
+/// Where "Back up now" writes: `MOCKLOOP_BACKUP_DIR` if set, else the
+/// documents folder, else home.
+fn dirs_next_to_home() -> Option<PathBuf> {
+    std::env::var_os("MOCKLOOP_BACKUP_DIR").map(PathBuf::from).or_else(mockloop_core::paths::documents_dir)
 }
 
 /// The folder's lock while the session could not be opened (the session
@@ -263,7 +284,10 @@ struct Held(Mutex<Option<mockloop_core::lock::DataLock>>);
 
 /// What opening the data folder gave: a session, or why not (and the
 /// folder's lock, kept so no one else writes meanwhile).
-fn open_session(dir: &Path, lock: mockloop_core::lock::DataLock) -> (Result<Session, String>, Option<mockloop_core::lock::DataLock>) {
+fn open_session(
+    dir: &Path,
+    lock: mockloop_core::lock::DataLock,
+) -> (Result<Session, String>, Option<mockloop_core::lock::DataLock>) {
     // The lock moves into the session; if opening fails, take it again.
     match Session::open_locked(dir, Arc::new(SystemClock::new()), lock) {
         Ok(session) => (Ok(session), None),
@@ -274,7 +298,11 @@ fn open_session(dir: &Path, lock: mockloop_core::lock::DataLock) -> (Result<Sess
                 e,
                 mockloop_core::session::SessionError::Store(mockloop_core::store::StoreError::Damaged { .. })
             );
-            let why = if damaged { format!("{why}. Start fresh sets it aside (nothing is deleted); your recordings stay.") } else { why };
+            let why = if damaged {
+                format!("{why}. Start fresh sets it aside (nothing is deleted); your recordings stay.")
+            } else {
+                why
+            };
             (Err(why), lock)
         }
     }
@@ -331,6 +359,7 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
             dashboard,
             practise,
             start_fresh,
+            backup_now,
             recording::audio_devices,
             recording::mic_test,
             recording::record_start,

@@ -18,8 +18,12 @@ use std::path::PathBuf;
 /// (`as_encoded_bytes`), or a null `dir` for the default. Only ever called
 /// by the `mockloop` binary of the same build (`window.rs`), which is what
 /// makes reading those bytes back sound.
+///
+/// # Safety
+/// `dir` is null, or points at `len` readable bytes encoded by this same
+/// build's `OsStr::as_encoded_bytes`, valid for the whole call.
 #[no_mangle]
-pub extern "C" fn mockloop_window_run(dir: *const u8, len: usize) -> i32 {
+pub unsafe extern "C" fn mockloop_window_run(dir: *const u8, len: usize) -> i32 {
     let data_dir = if dir.is_null() {
         None
     } else {

@@ -143,7 +143,11 @@ pub async fn disk_usage(app: AppHandle) -> Result<u64, String> {
 /// only reports levels of what it writes; nothing of it is kept. The file
 /// is private, in the data folder, under a name no other user can guess.
 #[tauri::command]
-pub async fn mic_test(app: AppHandle, action: String, device: Option<String>) -> Result<Option<RecorderStatus>, String> {
+pub async fn mic_test(
+    app: AppHandle,
+    action: String,
+    device: Option<String>,
+) -> Result<Option<RecorderStatus>, String> {
     blocking(app, move |app| {
         let audio = audio(app);
         match action.as_str() {
@@ -154,9 +158,8 @@ pub async fn mic_test(app: AppHandle, action: String, device: Option<String>) ->
                 stop_mic_test(&audio);
                 let scratch = audio.data_dir.join("scratch");
                 mockloop_core::fsutil::create_private_dir(&scratch).map_err(|e| e.to_string())?;
-                let nonce = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos());
+                let nonce =
+                    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
                 let path = scratch.join(format!("mic-test-{}-{nonce}.wav", std::process::id()));
                 let options = RecordOptions { device, ..RecordOptions::default() };
                 let recorder = Recorder::start(&path, &options).map_err(|e| e.to_string())?;

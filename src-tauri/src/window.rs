@@ -32,7 +32,7 @@ pub fn open(data_dir: Option<&Path>) -> i32 {
             return 1;
         }
     };
-    type Run = extern "C" fn(*const u8, usize) -> i32;
+    type Run = unsafe extern "C" fn(*const u8, usize) -> i32;
     // SAFETY: `mockloop_window_run` is declared with exactly this signature in lib.rs.
     let run: libloading::Symbol<'_, Run> = match unsafe { library.get(b"mockloop_window_run\0") } {
         Ok(f) => f,
@@ -42,7 +42,9 @@ pub fn open(data_dir: Option<&Path>) -> i32 {
         }
     };
     let bytes = data_dir.map(|d| d.as_os_str().as_encoded_bytes());
-    let code = run(bytes.map_or(std::ptr::null(), <[u8]>::as_ptr), bytes.map_or(0, <[u8]>::len));
+    // SAFETY: a null pointer, or the live bytes of `data_dir`'s OsStr,
+    // valid until this call returns; the library is of this same build.
+    let code = unsafe { run(bytes.map_or(std::ptr::null(), <[u8]>::as_ptr), bytes.map_or(0, <[u8]>::len)) };
     // The window's threads may still be winding down: never unload under them.
     // The process exits right after this returns.
     std::mem::forget(library);

@@ -174,7 +174,11 @@ fn report_is_deterministic_for_a_demo_seed() {
     let md = mockloop_in(a.path(), &["report", "--weeks", "6", "--today", "2026-11-20"]);
     let md = text(&md.stdout);
     let pm = &json["loops"][0];
-    let figure = format!("## {}: readiness {:.0}/100", pm["title"].as_str().unwrap(), pm["readiness"]["score"].as_f64().unwrap());
+    let figure = format!(
+        "## {}: readiness {:.0}/100",
+        pm["title"].as_str().unwrap(),
+        pm["readiness"]["score"].as_f64().unwrap()
+    );
     assert!(md.contains(&figure), "{figure} in\n{md}");
     assert!(md.contains("Interview on 2026-12-11: 21 days left."));
 }
@@ -193,7 +197,9 @@ fn demo_data_never_mixes_into_a_folder_with_rehearsals() {
 #[test]
 fn run_report_for_a_mentor_in_markdown_and_html() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(mockloop_in(dir.path(), &["demo-data", "--weeks", "1", "--seed", "9", "--end", "2026-11-20"]).status.success());
+    assert!(mockloop_in(dir.path(), &["demo-data", "--weeks", "1", "--seed", "9", "--end", "2026-11-20"])
+        .status
+        .success());
     let md = mockloop_in(dir.path(), &["report", "--run", "1"]);
     assert!(md.status.success(), "{}", text(&md.stderr));
     let md = text(&md.stdout);
@@ -261,7 +267,11 @@ fn record_never_replaces_an_existing_file_without_force() {
     std::fs::write(&out, b"last week's answer").unwrap();
     let result = mockloop(&["record", "--seconds", "1", "--out", out.to_str().unwrap()], dir.path());
     assert_eq!(result.status.code(), Some(2), "{}", text(&result.stderr));
-    assert!(text(&result.stderr).contains("already exists; it was left untouched (pass --force"), "{}", text(&result.stderr));
+    assert!(
+        text(&result.stderr).contains("already exists; it was left untouched (pass --force"),
+        "{}",
+        text(&result.stderr)
+    );
     assert_eq!(std::fs::read(&out).unwrap(), b"last week's answer");
     assert!(!dir.path().join("answer.wav.part").exists());
 }
@@ -362,4 +372,79 @@ fn the_markdown_run_report_shows_notes_literally_and_names_no_folder() {
     let md = text(&result.stdout);
     assert!(md.contains("\\# not a heading  \n\\<img src=x onerror=alert(1)\\>"), "{md}");
     assert!(!md.contains(dir.path().to_str().unwrap()), "no folder of the user's in the report: {md}");
+}
+
+#[test]
+fn backup_then_restore_into_an_empty_folder_gives_the_same_report() {
+    let root = tempfile::tempdir().unwrap();
+    let (from, into) = (root.path().join("from"), root.path().join("into"));
+    assert!(mockloop_in(&from, &["demo-data", "--weeks", "3", "--seed", "4", "--end", "2026-11-20"]).status.success());
+    std::fs::create_dir_all(from.join("takes")).unwrap();
+    std::fs::write(from.join("takes/a_main.wav"), wav_bytes(&[1, 2, 3], None)).unwrap();
+    std::fs::write(from.join("takes/b_main.wav.part"), b"being recorded").unwrap();
+    std::fs::create_dir_all(from.join("loops")).unwrap();
+    std::fs::write(from.join("loops/mine.toml"), MINIMAL).unwrap();
+    let archive = root.path().join("backup.tar");
+    let made = mockloop_in(&from, &["backup", archive.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert!(
+        text(&made.stderr).contains("1 takes") && text(&made.stderr).contains("1 loop files"),
+        "{}",
+        text(&made.stderr)
+    );
+    // Never over an existing file.
+    let again = mockloop_in(&from, &["backup", archive.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+
+    let restored = mockloop_in(&into, &["restore", archive.to_str().unwrap()]);
+    assert!(restored.status.success(), "{}", text(&restored.stderr));
+    let report = |dir: &Path| mockloop_in(dir, &["report", "--json", "--today", "2026-11-21"]).stdout;
+    assert_eq!(report(&into), report(&from), "the same report, byte for byte");
+    assert_eq!(std::fs::read(into.join("takes/a_main.wav")).unwrap(), wav_bytes(&[1, 2, 3], None));
+    assert!(!into.join("takes/b_main.wav.part").exists(), "a take being recorded is not backed up");
+    assert_eq!(std::fs::read_to_string(into.join("loops/mine.toml")).unwrap(), MINIMAL);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(into.join("takes/a_main.wav")).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // Never into a folder with rehearsals.
+    let before = std::fs::read(into.join("mockloop.sqlite3")).unwrap();
+    let refused = mockloop_in(&into, &["restore", archive.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).contains("restore only into an empty folder"), "{}", text(&refused.stderr));
+    assert_eq!(std::fs::read(into.join("mockloop.sqlite3")).unwrap(), before);
+}
+
+#[test]
+fn restore_refuses_an_archive_that_is_not_a_backup_and_writes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let archive = root.path().join("evil.tar");
+    let mut tar = Vec::new();
+    {
+        // A tar with an entry that climbs out of the folder.
+        let mut header = [0u8; 512];
+        let name = b"takes/../../escaped.wav";
+        header[..name.len()].copy_from_slice(name);
+        header[100..108].copy_from_slice(b"0000644\0");
+        header[124..136].copy_from_slice(b"00000000004\0");
+        header[156] = b'0';
+        header[257..263].copy_from_slice(b"ustar\0");
+        header[263..265].copy_from_slice(b"00");
+        header[148..156].copy_from_slice(b"        ");
+        let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+        header[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        tar.extend_from_slice(&header);
+        tar.extend_from_slice(b"evil");
+        tar.extend_from_slice(&[0u8; 508]);
+        tar.extend_from_slice(&[0u8; 1024]);
+    }
+    std::fs::write(&archive, tar).unwrap();
+    let into = root.path().join("into");
+    let refused = mockloop_in(&into, &["restore", archive.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).contains("is not a mockloop backup"), "{}", text(&refused.stderr));
+    assert!(!root.path().join("escaped.wav").exists());
+    assert!(!into.join("mockloop.sqlite3").exists());
 }

@@ -162,13 +162,7 @@ pub fn repair(path: &Path) -> io::Result<WavInfo> {
             if data_len != size || new_riff != riff_size || end < len {
                 file.sync_all()?;
             }
-            return Ok(WavInfo {
-                frames: data_len / align,
-                sample_rate,
-                channels,
-                bits_per_sample,
-                bytes: end,
-            });
+            return Ok(WavInfo { frames: data_len / align, sample_rate, channels, bits_per_sample, bytes: end });
         }
         // Chunks are padded to an even size.
         pos += 8 + size + (size & 1);

@@ -282,9 +282,8 @@ impl TakeWriter {
         }
         match wavfile::recover(&self.part) {
             Ok((_, info)) => Ok(info),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                wavfile::repair(&self.part).map_err(|e| WriteError(format!("could not repair the take: {}", describe(&e))))
-            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => wavfile::repair(&self.part)
+                .map_err(|e| WriteError(format!("could not repair the take: {}", describe(&e)))),
             Err(e) => Err(WriteError(format!("could not repair the take: {}", describe(&e)))),
         }
     }

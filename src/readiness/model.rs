@@ -260,7 +260,8 @@ pub fn readiness(competencies: &[Weighted<'_>], today: NaiveDate) -> Readiness {
             .collect();
         // The steepest few: a reason is for reading, not a table.
         moving.sort_by(|a, b| (b.1 * sign).total_cmp(&(a.1 * sign)).then_with(|| a.0.cmp(b.0)));
-        let named: Vec<String> = moving.iter().take(MAX_NAMED).map(|(name, s)| format!("{name} ({s:+.1} a week)")).collect();
+        let named: Vec<String> =
+            moving.iter().take(MAX_NAMED).map(|(name, s)| format!("{name} ({s:+.1} a week)")).collect();
         if !named.is_empty() {
             reasons.push(format!("{word}: {}.", named.join(", ")));
         }

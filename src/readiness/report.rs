@@ -119,7 +119,13 @@ pub struct Report {
 }
 
 /// Builds the report for `today` over the last `weeks` weeks.
-pub fn build(catalog: &Catalog, history: &History, today: NaiveDate, target: Option<NaiveDate>, weeks: usize) -> Report {
+pub fn build(
+    catalog: &Catalog,
+    history: &History,
+    today: NaiveDate,
+    target: Option<NaiveDate>,
+    weeks: usize,
+) -> Report {
     let weeks = weeks.max(1);
     // Each round's self-assessment as an FSRS grade for its answers.
     let mut round_ratings: HashMap<(i64, usize), (f64, usize)> = HashMap::new();
@@ -292,7 +298,11 @@ pub fn to_markdown(report: &Report) -> String {
     }
     let minutes: f64 = report.volume.iter().map(|v| v.minutes).sum();
     let rounds: usize = report.volume.iter().map(|v| v.rounds).sum();
-    let _ = writeln!(md, "\nLast {} weeks: {minutes:.0} minutes answering, {rounds} rounds, {} ratings in all.", report.weeks, report.ratings);
+    let _ = writeln!(
+        md,
+        "\nLast {} weeks: {minutes:.0} minutes answering, {rounds} rounds, {} ratings in all.",
+        report.weeks, report.ratings
+    );
     for lp in &report.loops {
         let figure = lp.readiness.score.map_or_else(|| "unknown".to_owned(), |s| format!("{s:.0}/100"));
         let _ = writeln!(md, "\n## {}: readiness {figure}\n", lp.title);
@@ -303,10 +313,8 @@ pub fn to_markdown(report: &Report) -> String {
         for c in lp.competencies.iter().filter(|c| c.weight > 0) {
             let now = c.current.map_or_else(|| "never rated".to_owned(), |k| format!("{:.0}", k.score));
             let trend = c.trend.map_or_else(|| "–".to_owned(), |t| format!("{:+.1}", t.slope_per_week));
-            let proj = c.projection.map_or_else(
-                || "–".to_owned(),
-                |p| format!("{:.0} ({:.0}–{:.0})", p.score, p.low, p.high),
-            );
+            let proj =
+                c.projection.map_or_else(|| "–".to_owned(), |p| format!("{:.0} ({:.0}–{:.0})", p.score, p.low, p.high));
             let _ = writeln!(md, "| {} | {now} | {trend} | {proj} |", c.name);
         }
         let _ = writeln!(md, "\nPractise next:\n");

@@ -38,7 +38,10 @@ struct Line {
 
 fn lines(report: &RunReport, catalog: &Catalog) -> Vec<Line> {
     let lp = catalog.get(&report.run.loop_id);
-    let mut out = vec![Line { level: 1, text: format!("{} — {}", report.run.loop_title, &report.run.started_at[..10.min(report.run.started_at.len())]) }];
+    let mut out = vec![Line {
+        level: 1,
+        text: format!("{} — {}", report.run.loop_title, &report.run.started_at[..10.min(report.run.started_at.len())]),
+    }];
     for round in &report.rounds {
         let def = lp.and_then(|l| l.round(&round.round_id));
         let title = def.map_or(round.round_id.as_str(), |r| r.title.as_str());
@@ -49,7 +52,9 @@ fn lines(report: &RunReport, catalog: &Catalog) -> Vec<Line> {
         };
         out.push(Line { level: 0, text: time });
         for r in &round.ratings {
-            let item = def.and_then(|d| d.checklist.iter().find(|i| i.id == r.item_id)).map_or(r.item_id.as_str(), |i| i.text.as_str());
+            let item = def
+                .and_then(|d| d.checklist.iter().find(|i| i.id == r.item_id))
+                .map_or(r.item_id.as_str(), |i| i.text.as_str());
             let word = RATING_WORDS.get(usize::from(r.rating).saturating_sub(1)).copied().unwrap_or("?");
             out.push(Line { level: 3, text: format!("{word}: {item}") });
         }
@@ -115,22 +120,6 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::md_escape;
-
-    #[test]
-    fn notes_cannot_become_markdown() {
-        let note = "<script>alert(1)</script>\n# not a heading\n- not a list\n1. nor this\n[link](http://x) *bold*";
-        let md = md_escape(note, true);
-        assert_eq!(md_escape("1. Screen", false), "1. Screen", "a heading's own number stays as it is");
-        assert_eq!(
-            md,
-            "\\<script\\>alert(1)\\</script\\>  \n\\# not a heading  \n\\- not a list  \n1\\. nor this  \n\\[link\\](http://x) \\*bold\\*"
-        );
-    }
-}
-
 /// A standalone HTML page.
 pub fn html(report: &RunReport, catalog: &Catalog) -> String {
     let mut page = String::from(
@@ -163,4 +152,20 @@ pub fn html(report: &RunReport, catalog: &Catalog) -> String {
     }
     page.push_str("</body></html>\n");
     page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md_escape;
+
+    #[test]
+    fn notes_cannot_become_markdown() {
+        let note = "<script>alert(1)</script>\n# not a heading\n- not a list\n1. nor this\n[link](http://x) *bold*";
+        let md = md_escape(note, true);
+        assert_eq!(md_escape("1. Screen", false), "1. Screen", "a heading's own number stays as it is");
+        assert_eq!(
+            md,
+            "\\<script\\>alert(1)\\</script\\>  \n\\# not a heading  \n\\- not a list  \n1\\. nor this  \n\\[link\\](http://x) \\*bold\\*"
+        );
+    }
 }

@@ -88,7 +88,8 @@ pub fn next_practice(cards: &[Card<'_>], today: NaiveDate) -> Vec<NextItem> {
         .map(|card| {
             let weaknesses: Vec<f64> =
                 card.competencies.iter().map(|(_, _, score)| 1.0 - score.unwrap_or(0.0) / 100.0).collect();
-            let weakness = if weaknesses.is_empty() { 1.0 } else { weaknesses.iter().sum::<f64>() / weaknesses.len() as f64 };
+            let weakness =
+                if weaknesses.is_empty() { 1.0 } else { weaknesses.iter().sum::<f64>() / weaknesses.len() as f64 };
             let weakest = card
                 .competencies
                 .iter()

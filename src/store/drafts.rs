@@ -54,8 +54,12 @@ impl Store {
             .optional()
             .map_err(|e| classify(&self.path, e))?;
         let Some((ratings, note, updated_at)) = row else { return Ok(None) };
-        let ratings = serde_json::from_str(&ratings)
-            .map_err(|e| StoreError::File(format!("the draft of round {} of run {run_id} is damaged: {e}", position.saturating_add(1))))?;
+        let ratings = serde_json::from_str(&ratings).map_err(|e| {
+            StoreError::File(format!(
+                "the draft of round {} of run {run_id} is damaged: {e}",
+                position.saturating_add(1)
+            ))
+        })?;
         Ok(Some(Draft { ratings, note, updated_at }))
     }
 }

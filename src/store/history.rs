@@ -53,6 +53,9 @@ pub struct RoundEvent {
     pub loop_id: String,
 }
 
+/// When an answer (with its probes) first ended, and the time it took in all.
+type FirstAndTotal = (Option<DateTime<Utc>>, i64);
+
 fn parse_stamp(text: &str) -> rusqlite::Result<DateTime<Utc>> {
     // Written by `stamp` as RFC 3339 in UTC.
     DateTime::parse_from_rfc3339(text)
@@ -119,10 +122,8 @@ impl Store {
     /// The whole history, read in one pass over each table.
     pub fn history(&self) -> Result<StoredHistory> {
         let refs = self.round_refs()?;
-        let mut rounds: Vec<RoundEvent> = refs
-            .values()
-            .filter_map(|r| Some(RoundEvent { at: r.ended_at?, loop_id: r.loop_id.clone() }))
-            .collect();
+        let mut rounds: Vec<RoundEvent> =
+            refs.values().filter_map(|r| Some(RoundEvent { at: r.ended_at?, loop_id: r.loop_id.clone() })).collect();
         rounds.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.loop_id.cmp(&b.loop_id)));
         Ok(StoredHistory { ratings: self.rating_history(&refs)?, answers: self.answer_history(&refs)?, rounds })
     }
@@ -159,7 +160,7 @@ impl Store {
             .prepare_cached("SELECT run_round_id, question_id, probe_index IS NULL, ended_at, used_ms FROM answers")
             .map_err(|e| self.sql(e))?;
         // (round row, question) → (main answer's end, time used by it and its probes)
-        let mut grouped: HashMap<(i64, String), (Option<DateTime<Utc>>, i64)> = HashMap::new();
+        let mut grouped: HashMap<(i64, String), FirstAndTotal> = HashMap::new();
         let mut rows = stmt.query([]).map_err(|e| self.sql(e))?;
         while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
             let mut read = || -> rusqlite::Result<()> {
@@ -187,7 +188,12 @@ impl Store {
             })
             .collect();
         // By time, then by where: the same history always lists the same way.
-        events.sort_by(|a, b| a.at.cmp(&b.at).then(a.run_id.cmp(&b.run_id)).then(a.position.cmp(&b.position)).then(a.question_id.cmp(&b.question_id)));
+        events.sort_by(|a, b| {
+            a.at.cmp(&b.at)
+                .then(a.run_id.cmp(&b.run_id))
+                .then(a.position.cmp(&b.position))
+                .then(a.question_id.cmp(&b.question_id))
+        });
         Ok(events)
     }
 

@@ -21,9 +21,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-pub use schema::current_version;
-pub use history::{AnswerEvent, RatingEvent, RoundEvent, StoredHistory};
 pub use drafts::Draft;
+pub use history::{AnswerEvent, RatingEvent, RoundEvent, StoredHistory};
+pub use schema::current_version;
 pub use takes::{NewTake, TakeResult, TakeRow};
 
 /// The database file's name inside the data dir.
@@ -130,6 +130,10 @@ pub struct RoundResult {
     pub note: Option<String>,
 }
 
+/// An answer as [`Store::answers`] lists it: round position, question id,
+/// probe (`None` for the main answer), time used in milliseconds.
+pub type AnswerRow = (usize, String, Option<usize>, i64);
+
 /// An open database.
 pub struct Store {
     conn: Connection,
@@ -226,6 +230,20 @@ impl Store {
     /// (`mockloop demo-data`), never for a candidate's own rehearsals.
     pub fn relax_durability_for_sample_data(&mut self) -> Result<()> {
         self.conn.pragma_update(None, "synchronous", "OFF").map_err(|e| self.sql(e))
+    }
+
+    /// Writes a consistent copy of the whole database to `dest` (a new
+    /// file), through SQLite's online backup API: a snapshot as of one
+    /// moment, also while the window keeps saving.
+    pub fn backup_into(&self, dest: &Path) -> Result<()> {
+        let sql = |source| classify(dest, source);
+        let mut copy = Connection::open(dest).map_err(sql)?;
+        let backup = rusqlite::backup::Backup::new(&self.conn, &mut copy).map_err(sql)?;
+        backup.run_to_completion(512, std::time::Duration::ZERO, None).map_err(sql)?;
+        drop(backup);
+        // A standalone file: no journal beside it.
+        copy.pragma_update(None, "journal_mode", "DELETE").map_err(sql)?;
+        Ok(())
     }
 
     /// Checks the whole file (`PRAGMA quick_check`): a damaged database is
@@ -509,7 +527,7 @@ impl Store {
     }
 
     /// Answers recorded for a run, as (round position, question id, probe, used ms), in order.
-    pub fn answers(&self, run_id: i64) -> Result<Vec<(usize, String, Option<usize>, i64)>> {
+    pub fn answers(&self, run_id: i64) -> Result<Vec<AnswerRow>> {
         let mut stmt = self
             .conn
             .prepare(

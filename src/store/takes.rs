@@ -154,16 +154,16 @@ impl Store {
 
     /// The take row for a file of the takes folder, by name, if there is one.
     pub fn take_by_name(&self, name: &str) -> Result<Option<TakeRow>> {
-        self.conn
-            .query_row(&format!("{SELECT} WHERE t.path = ?1"), [name], row)
-            .optional()
-            .map_err(|e| self.sql(e))
+        self.conn.query_row(&format!("{SELECT} WHERE t.path = ?1"), [name], row).optional().map_err(|e| self.sql(e))
     }
 
     /// Takes whose row still says `recording`: at start-up, before any
     /// recording begins, these are takes a crash or a failed end left open.
     pub fn open_takes(&self) -> Result<Vec<TakeRow>> {
-        let mut stmt = self.conn.prepare(&format!("{SELECT} WHERE t.status = 'recording' ORDER BY t.id")).map_err(|e| self.sql(e))?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{SELECT} WHERE t.status = 'recording' ORDER BY t.id"))
+            .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([], row)
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
@@ -200,8 +200,7 @@ impl Store {
         let sql = |source| super::classify(&path, source);
         let tx = self.conn.transaction().map_err(sql)?;
         tx.execute("DELETE FROM takes WHERE id = ?1", [id]).map_err(sql)?;
-        remove_file(&take.path)
-            .map_err(|e| StoreError::File(format!("could not delete {}: {e}", take.path)))?;
+        remove_file(&take.path).map_err(|e| StoreError::File(format!("could not delete {}: {e}", take.path)))?;
         tx.commit().map_err(sql)
     }
 }

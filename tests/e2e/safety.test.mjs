@@ -24,6 +24,8 @@ let pulse;
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app} is missing`);
   pulse = await startPulse(mkdtempSync(path.join(tmpdir(), "mockloop-safety-pulse-")));
+  // Where "Back up now" writes, for the window started by the driver.
+  process.env.MOCKLOOP_BACKUP_DIR = mkdtempSync(path.join(tmpdir(), "mockloop-safety-backups-"));
   harness = await startHarness({ display: DISPLAY, port: 4644, env: pulse.env });
   // A long, steady sound for the microphone: every take has audio from its first frame.
   execFileSync("sox", ["-n", "-r", "48000", "-c", "1", "-b", "16", path.join(work, "tone.wav"), "synth", "600", "sine", "440", "vol", "0.3"]);
@@ -128,6 +130,16 @@ test("hostile IPC arguments are errors, never a dead app", async () => {
     await click(session, "next");
     await session.waitFor('[data-testid="probe-text"]');
     assert.equal(windows(dataDir).length, 1);
+    // And backs up: one archive, restorable by the CLI into an empty folder.
+    await click(session, "nav-settings");
+    await click(session, "backup-now");
+    const message = await session.waitFor('[data-testid="backup-message"]');
+    await waitFor("the backup to be written", async () => /^Saved to /.test(await session.text(message)));
+    const archive = (await session.text(message)).replace(/^Saved to /, "");
+    assert.ok(archive.startsWith(process.env.MOCKLOOP_BACKUP_DIR) && existsSync(archive), archive);
+    const restored = mkdtempSync(path.join(tmpdir(), "mockloop-restored-"));
+    execFileSync(app, ["--data-dir", restored, "restore", archive], { stdio: "pipe" });
+    assert.equal(sql(restored, "SELECT COUNT(*) FROM runs")[0][0], sql(dataDir, "SELECT COUNT(*) FROM runs")[0][0]);
   } finally {
     await session.end();
   }

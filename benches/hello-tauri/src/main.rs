@@ -9,9 +9,8 @@ fn ready() {
 }
 
 fn main() {
-    let result = tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![ready])
-        .run(tauri::generate_context!());
+    let result =
+        tauri::Builder::default().invoke_handler(tauri::generate_handler![ready]).run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("error: cannot open the window: {e}");
         std::process::exit(1);

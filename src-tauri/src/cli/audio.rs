@@ -117,8 +117,7 @@ pub fn record(args: RecordArgs<'_>, data_dir: Option<&Path>) -> i32 {
             return 1;
         }
     }
-    let options =
-        RecordOptions { device, quality, rate, seconds, replace_existing: force, ..RecordOptions::default() };
+    let options = RecordOptions { device, quality, rate, seconds, replace_existing: force, ..RecordOptions::default() };
     let recorder = match Recorder::start(out, &options) {
         Ok(r) => r,
         Err(e) => {

@@ -2,6 +2,7 @@
 //! line on stderr, never a panic or a backtrace.
 
 mod audio;
+mod data;
 mod loops;
 mod readiness;
 
@@ -142,6 +143,21 @@ pub enum Command {
         #[arg(long)]
         into_existing: bool,
     },
+    /// Write one archive (.tar) of the data folder: a consistent snapshot of
+    /// the database, every finished take and your own loops. Safe while the
+    /// app is open; never replaces an existing file.
+    Backup {
+        /// The archive to write.
+        #[arg(value_name = "FILE.tar")]
+        file: PathBuf,
+    },
+    /// Restore an archive written by `backup` into an empty data folder
+    /// (--data-dir, or the default one); never merges or overwrites.
+    Restore {
+        /// The archive to read.
+        #[arg(value_name = "FILE.tar")]
+        file: PathBuf,
+    },
     /// Repair takes cut short by a crash or a full disk, so they play.
     /// With no PATH: every interrupted take in the data dir (refused while
     /// the app has that folder open). Only a header and at most one partial
@@ -159,10 +175,13 @@ pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
         Command::Loops { json } => loops::loops(data_dir, json),
         Command::Validate { files } => loops::validate(&files),
         Command::Devices { json } => audio::devices(json),
-        Command::Record { seconds, out, device, quality, rate, force } => {
-            audio::record(audio::RecordArgs { seconds, out: &out, device, quality: quality.into(), rate, force }, data_dir)
-        }
+        Command::Record { seconds, out, device, quality, rate, force } => audio::record(
+            audio::RecordArgs { seconds, out: &out, device, quality: quality.into(), rate, force },
+            data_dir,
+        ),
         Command::Play { file, from, device } => audio::play(&file, from, device.as_deref()),
+        Command::Backup { file } => data::backup(data_dir, &file),
+        Command::Restore { file } => data::restore(data_dir, &file),
         Command::Recover { path } => audio::recover(path.as_deref(), data_dir),
         Command::Report { run: Some(run), html, .. } => readiness::run_report(data_dir, run, html),
         Command::Report { weeks, json, today, target, timing, .. } => {

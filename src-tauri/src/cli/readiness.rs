@@ -48,7 +48,13 @@ pub fn report(
         Err(e) => return fail(e),
     };
     let read = started.elapsed();
-    let report = readiness::build(&catalog, &history, today.unwrap_or_else(|| Local::now().date_naive()), target, weeks.clamp(1, 520));
+    let report = readiness::build(
+        &catalog,
+        &history,
+        today.unwrap_or_else(|| Local::now().date_naive()),
+        target,
+        weeks.clamp(1, 520),
+    );
     let computed = started.elapsed() - read;
     let text = if json {
         match serde_json::to_string_pretty(&report) {

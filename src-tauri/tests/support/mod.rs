@@ -191,12 +191,10 @@ impl Recording {
                 let _ = tx.send(line);
             }
         });
-        loop {
-            match rx.recv_timeout(Duration::from_secs(15)) {
-                Ok(line) if line.starts_with("recording to ") => break,
-                Ok(line) => panic!("mockloop record said: {line}"),
-                Err(_) => panic!("mockloop record did not acknowledge within 15 s"),
-            }
+        match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(line) if line.starts_with("recording to ") => {}
+            Ok(line) => panic!("mockloop record said: {line}"),
+            Err(_) => panic!("mockloop record did not acknowledge within 15 s"),
         }
         Self { child, acknowledged_at: Instant::now(), stderr: rx }
     }

@@ -104,3 +104,6 @@ export const onRunError = (handler: (message: string) => void): Promise<Unlisten
   listen<string>("run-error", (event) => handler(event.payload));
 
 export const onRunSaved = (handler: () => void): Promise<UnlistenFn> => listen("run-saved", () => handler());
+
+/** Writes one archive of the data folder (database snapshot, takes, loops); returns its path. */
+export const backupNow = (): Promise<string> => invoke<string>("backup_now");
