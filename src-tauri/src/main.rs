@@ -10,6 +10,14 @@ mod window;
 use clap::Parser;
 
 fn main() {
+    // A file-size limit (or a full quota) must surface as a write error that
+    // the recorder handles, keeping the take, not as a signal that kills the
+    // window or `record` mid-take.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to "ignore" has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let args = cli::Cli::parse();
     let code = match args.command {
         Some(command) => cli::run(command, args.data_dir.as_deref()),

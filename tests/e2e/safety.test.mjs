@@ -165,6 +165,35 @@ test("a damaged database: a clear message, the file untouched, and a way on", as
   }
 });
 
+test("a take that hits a write limit is salvaged: the window says so and leaves the recording state", async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "mockloop-full-"));
+  // The window under a file-size limit of 320 KiB: about 10 s of a
+  // speech-quality take, far more than the database needs meanwhile.
+  const limited = path.join(work, "limited.sh");
+  writeFileSync(limited, `#!/bin/bash\nulimit -f 320\nexec ${JSON.stringify(app)} "$@"\n`, { mode: 0o755 });
+  const session = await Session.start(harness.base, limited, ["--data-dir", dataDir]);
+  try {
+    await click(session, "start-loop");
+    await click(session, "record-toggle");
+    await waitFor("recording", async () => (await recordLabel(session)).startsWith("Stop"));
+    const tone = pulse.play(path.join(work, "tone.wav")).catch(() => {});
+    await waitFor("the take to end at the limit", async () => (await recordLabel(session)).startsWith("Record"), 30_000);
+    const alert = await session.waitFor(".record + p.hint[role=alert], p.hint[role=alert]");
+    assert.match(await session.text(alert), /size limit.*Everything recorded up to then is kept/);
+    void tone;
+    const [[status, ms, name]] = sql(dataDir, "SELECT status, duration_ms, path FROM takes");
+    assert.equal(status, "write_failed");
+    assert.ok(ms > 8000, `what reached the disk is kept (${ms} ms)`);
+    const frames = execFileSync("python3", ["-c", "import wave, sys; print(wave.open(sys.argv[1]).getnframes())", path.join(dataDir, "takes", name)], { encoding: "utf8" });
+    assert.equal(Math.floor(Number(frames) / 16), ms, "the file plays to its recorded length");
+    // The rehearsal goes on.
+    await click(session, "next");
+    await session.waitFor('[data-testid="probe-text"]');
+  } finally {
+    await session.end();
+  }
+});
+
 /** A small seeded generator (mulberry32), so a failing campaign can be replayed. */
 function rng(seed) {
   let a = seed >>> 0;

@@ -103,13 +103,6 @@ pub fn record(args: RecordArgs<'_>, data_dir: Option<&Path>) -> i32 {
         },
         None => None,
     };
-    // A file-size limit must surface as a write error we can handle (and
-    // keep the take), not as a signal that kills the process mid-take.
-    #[cfg(unix)]
-    // SAFETY: setting a signal's disposition to "ignore" has no preconditions.
-    unsafe {
-        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-    }
     let interrupted = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&interrupted)) {
