@@ -104,8 +104,9 @@ pub fn serve(dir: &Path, focus: impl Fn() + Send + 'static) -> std::io::Result<(
     std::thread::Builder::new().name("single-instance".into()).spawn(move || {
         for stream in listener.incoming().flatten() {
             let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+            // Requests are one short word: read at most 64 bytes of it.
             let mut line = String::new();
-            if BufReader::new(&stream).take_line(&mut line) && line.trim() == "focus" {
+            if BufReader::new(std::io::Read::take(&stream, 64)).read_line(&mut line).is_ok() && line.trim() == "focus" {
                 focus();
                 let mut stream = stream;
                 let _ = stream.write_all(b"ok\n");
@@ -118,15 +119,4 @@ pub fn serve(dir: &Path, focus: impl Fn() + Send + 'static) -> std::io::Result<(
 #[cfg(not(unix))]
 pub fn serve(_dir: &Path, _focus: impl Fn() + Send + 'static) -> std::io::Result<()> {
     Ok(())
-}
-
-/// Reads one short line (at most 64 bytes): requests are one word.
-trait TakeLine {
-    fn take_line(self, line: &mut String) -> bool;
-}
-
-impl<R: std::io::Read> TakeLine for BufReader<R> {
-    fn take_line(self, line: &mut String) -> bool {
-        std::io::Read::take(self, 64).read_line(line).is_ok()
-    }
 }

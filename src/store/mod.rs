@@ -180,6 +180,19 @@ fn classify(path: &Path, source: rusqlite::Error) -> StoreError {
     }
 }
 
+/// The row id of a run's round at `position`, on a connection or inside a
+/// transaction.
+fn round_row(conn: &Connection, path: &Path, run_id: i64, position: usize) -> Result<i64> {
+    conn.query_row(
+        "SELECT id FROM run_rounds WHERE run_id = ?1 AND position = ?2",
+        params![run_id, pos(position)],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(|e| classify(path, e))?
+    .ok_or_else(|| StoreError::NotFound(format!("round {} of run {run_id}", position.saturating_add(1))))
+}
+
 /// A position as SQLite stores it; positions past `i64::MAX` (only ever
 /// from hostile input) match nothing rather than wrap.
 fn pos(position: usize) -> i64 {
@@ -328,16 +341,7 @@ impl Store {
         let path = self.path.clone();
         let sql = |source| classify(&path, source);
         let tx = self.conn.transaction().map_err(sql)?;
-        let round_id = |position: usize| -> Result<i64> {
-            tx.query_row(
-                "SELECT id FROM run_rounds WHERE run_id = ?1 AND position = ?2",
-                params![run_id, pos(position)],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql)?
-            .ok_or_else(|| StoreError::NotFound(format!("round {} of run {run_id}", position.saturating_add(1))))
-        };
+        let round_id = |position: usize| round_row(&tx, &path, run_id, position);
         for event in events {
             match event {
                 RunEvent::AnswerEnded { round, question_id, probe, used_ms, given_ms } => {
@@ -383,15 +387,7 @@ impl Store {
     }
 
     fn run_round_id(&self, run_id: i64, position: usize) -> Result<i64> {
-        self.conn
-            .query_row(
-                "SELECT id FROM run_rounds WHERE run_id = ?1 AND position = ?2",
-                params![run_id, pos(position)],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.sql(e))?
-            .ok_or_else(|| StoreError::NotFound(format!("round {} of run {run_id}", position.saturating_add(1))))
+        round_row(&self.conn, &self.path, run_id, position)
     }
 
     /// The loop and the round id at a position of a run: what its ratings
