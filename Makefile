@@ -6,7 +6,7 @@
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps-run deps-test ui build lint test-rust test-ui test-e2e
+.PHONY: run test deps-run deps-test ui build lint test-rust test-ui test-e2e bindings
 
 # The binary loads the window from libmockloop_window beside it: build the
 # whole app package (binary and library), then start it.
@@ -28,6 +28,12 @@ ui:
 
 build: ui
 	$(CARGO) build --workspace --all-targets
+
+# Writes ui/src/lib/bindings.ts, the window's TypeScript, from the Rust
+# commands, events and types (src-tauri/src/ipc.rs). `make test` fails
+# while the committed file is stale. Then rebuild the UI (`make ui`).
+bindings:
+	MOCKLOOP_WRITE_BINDINGS=1 $(CARGO) test -p mockloop-app --lib ipc::tests::bindings_are_current
 
 # Formatting and clippy, warnings denied: a warning fails the tests.
 lint: build

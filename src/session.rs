@@ -59,6 +59,7 @@ pub type Result<T> = std::result::Result<T, SessionError>;
 
 /// What the user can do to a running rehearsal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Move on (next probe, question, assessment or round).
@@ -73,6 +74,7 @@ pub enum Action {
 
 /// A countdown as the UI shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TimerView {
     /// Milliseconds left; negative in overtime.
     pub remaining_ms: i64,
@@ -92,6 +94,7 @@ impl TimerView {
 
 /// A competency as shown beside a round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CompetencyRef {
     /// Id.
     pub id: String,
@@ -101,6 +104,7 @@ pub struct CompetencyRef {
 
 /// Everything the round screen shows about the active run.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunView {
     /// The run's id in the store.
     pub run_id: i64,
@@ -152,6 +156,7 @@ pub struct RunView {
 
 /// A view plus what happened since the last one.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Update {
     /// The run now.
     pub view: RunView,

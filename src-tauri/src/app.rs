@@ -5,6 +5,7 @@
 //! is async and works on the blocking pool, see `state.rs`); the ticker
 //! thread is the only source of `run-tick`; no business logic lives here.
 
+use crate::ipc::{self, RecordEnded, RecordStatus, RunError, RunSaved, RunTick};
 use crate::recording;
 use crate::single_instance::{self, Claim};
 use crate::state::{blocking, relock, session_blocking, with_session, AppState, AudioState};
@@ -19,7 +20,8 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Manager};
+use tauri_specta::Event;
 
 /// How often countdowns are pushed to the window: fast enough that a
 /// displayed second never lags visibly, slow enough to cost nothing.
@@ -40,8 +42,8 @@ fn check_len(what: &str, text: &str) -> Result<(), String> {
 }
 
 /// What the home screen shows.
-#[derive(Serialize)]
-struct Home {
+#[derive(Serialize, specta::Type)]
+pub struct Home {
     loops: Vec<Loop>,
     problems: Vec<String>,
     /// Every unfinished run, then the most recent finished ones.
@@ -52,7 +54,8 @@ struct Home {
 }
 
 #[tauri::command]
-async fn list_loops(app: AppHandle) -> Result<Home, String> {
+#[specta::specta]
+pub async fn list_loops(app: AppHandle) -> Result<Home, String> {
     session_blocking(app, |s| {
         let mut runs = s.store().unfinished_runs().map_err(|e| e.to_string())?;
         let recent = s.store().recent_runs(RECENT_FINISHED * 4).map_err(|e| e.to_string())?;
@@ -70,7 +73,8 @@ async fn list_loops(app: AppHandle) -> Result<Home, String> {
 
 /// Sets the interview date (`YYYY-MM-DD`; empty clears it).
 #[tauri::command]
-async fn set_target_date(app: AppHandle, date: String) -> Result<(), String> {
+#[specta::specta]
+pub async fn set_target_date(app: AppHandle, date: String) -> Result<(), String> {
     check_len("date", &date)?;
     let date =
         match date.trim() {
@@ -85,7 +89,8 @@ async fn set_target_date(app: AppHandle, date: String) -> Result<(), String> {
 /// The readiness dashboard: the same report as `mockloop report --json`.
 /// Read under the lock, computed after it is released.
 #[tauri::command]
-async fn dashboard(app: AppHandle, weeks: Option<usize>) -> Result<Report, String> {
+#[specta::specta]
+pub async fn dashboard(app: AppHandle, weeks: Option<usize>) -> Result<Report, String> {
     blocking(app, move |app| {
         let (catalog, history, target) = with_session(&app.state::<AppState>(), |s| {
             let history = History::load(s.store()).map_err(|e| e.to_string())?;
@@ -100,7 +105,8 @@ async fn dashboard(app: AppHandle, weeks: Option<usize>) -> Result<Report, Strin
 
 /// "Practise now": a short run of exactly these questions.
 #[tauri::command]
-async fn practise(
+#[specta::specta]
+pub async fn practise(
     app: AppHandle,
     loop_id: String,
     question_ids: Vec<String>,
@@ -130,7 +136,8 @@ async fn begin_run(
 
 /// Starts a whole loop or one round, with the window's warning marks.
 #[tauri::command]
-async fn start_run(
+#[specta::specta]
+pub async fn start_run(
     app: AppHandle,
     loop_id: String,
     round_id: Option<String>,
@@ -142,12 +149,14 @@ async fn start_run(
 }
 
 #[tauri::command]
-async fn resume_run(app: AppHandle, run_id: i64) -> Result<RunView, String> {
+#[specta::specta]
+pub async fn resume_run(app: AppHandle, run_id: i64) -> Result<RunView, String> {
     session_blocking(app, move |s| s.resume(run_id).map_err(|e| e.to_string())).await
 }
 
 #[tauri::command]
-async fn run_summary(app: AppHandle, run_id: i64) -> Result<Vec<RoundResult>, String> {
+#[specta::specta]
+pub async fn run_summary(app: AppHandle, run_id: i64) -> Result<Vec<RoundResult>, String> {
     session_blocking(app, move |s| {
         s.store().run_summary(run_id).map_err(|e| e.to_string())?; // an unknown run is an error, not "no rounds"
         s.store().round_results(run_id).map_err(|e| e.to_string())
@@ -156,7 +165,8 @@ async fn run_summary(app: AppHandle, run_id: i64) -> Result<Vec<RoundResult>, St
 }
 
 #[tauri::command]
-async fn run_state(app: AppHandle) -> Result<Option<RunView>, String> {
+#[specta::specta]
+pub async fn run_state(app: AppHandle) -> Result<Option<RunView>, String> {
     session_blocking(app, |s| Ok(s.view())).await
 }
 
@@ -173,7 +183,8 @@ fn round_arg(run_id: Option<i64>, position: Option<usize>) -> Result<Option<(i64
 /// Saves a round's self-assessment: the active round, or (`run_id` and
 /// `position` given) any earlier round, for editing later.
 #[tauri::command]
-async fn save_assessment(
+#[specta::specta]
+pub async fn save_assessment(
     app: AppHandle,
     ratings: Vec<Rating>,
     note: String,
@@ -188,7 +199,8 @@ async fn save_assessment(
 /// Keeps what was typed or rated for a round and not saved yet (notes
 /// during the round, the assessment's ratings and note), with the run.
 #[tauri::command]
-async fn save_draft(
+#[specta::specta]
+pub async fn save_draft(
     app: AppHandle,
     ratings: Vec<Rating>,
     note: String,
@@ -202,14 +214,16 @@ async fn save_draft(
 
 /// The draft of a round (the active one when neither argument is given).
 #[tauri::command]
-async fn draft(app: AppHandle, run_id: Option<i64>, position: Option<usize>) -> Result<Option<Draft>, String> {
+#[specta::specta]
+pub async fn draft(app: AppHandle, run_id: Option<i64>, position: Option<usize>) -> Result<Option<Draft>, String> {
     let target = round_arg(run_id, position)?;
     session_blocking(app, move |s| s.draft(target).map_err(|e| e.to_string())).await
 }
 
 /// Where this window keeps its data, for the settings screen.
 #[tauri::command]
-async fn data_folder(app: AppHandle) -> Result<String, String> {
+#[specta::specta]
+pub async fn data_folder(app: AppHandle) -> Result<String, String> {
     Ok(app.state::<AudioState>().data_dir.display().to_string())
 }
 
@@ -217,7 +231,8 @@ async fn data_folder(app: AppHandle) -> Result<String, String> {
 /// `MOCKLOOP_ANNOUNCE_READY` set, a line on stdout says so: how the
 /// start-up benchmark times a cold start without a WebDriver in between.
 #[tauri::command]
-async fn ui_ready() -> Result<(), String> {
+#[specta::specta]
+pub async fn ui_ready() -> Result<(), String> {
     if std::env::var_os("MOCKLOOP_ANNOUNCE_READY").is_some() {
         println!("mockloop: ready");
     }
@@ -225,7 +240,8 @@ async fn ui_ready() -> Result<(), String> {
 }
 
 #[tauri::command]
-async fn run_action(app: AppHandle, action: Action) -> Result<Update, String> {
+#[specta::specta]
+pub async fn run_action(app: AppHandle, action: Action) -> Result<Update, String> {
     session_blocking(app, move |s| s.act(action).map_err(|e| e.to_string())).await
 }
 
@@ -233,7 +249,8 @@ async fn run_action(app: AppHandle, action: Action) -> Result<Update, String> {
 /// damaged: sets the database aside (renamed, never deleted) and opens a
 /// fresh one. Recordings and loops stay. Returns the set-aside file's path.
 #[tauri::command]
-async fn start_fresh(app: AppHandle) -> Result<String, String> {
+#[specta::specta]
+pub async fn start_fresh(app: AppHandle) -> Result<String, String> {
     blocking(app, |app| {
         let state = app.state::<AppState>();
         let mut session = relock(&state.session);
@@ -259,7 +276,8 @@ async fn start_fresh(app: AppHandle) -> Result<String, String> {
 /// in the user's documents folder (else home), named by the time. Returns
 /// its path.
 #[tauri::command]
-async fn backup_now(app: AppHandle) -> Result<String, String> {
+#[specta::specta]
+pub async fn backup_now(app: AppHandle) -> Result<String, String> {
     blocking(app, |app| {
         let folder = dirs_next_to_home().ok_or("cannot find your documents or home folder")?;
         let name = format!("mockloop-backup-{}.tar", chrono::Local::now().format("%Y-%m-%d_%H-%M-%S"));
@@ -339,39 +357,14 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
     if let Err(why) = &session {
         eprintln!("error: {why}");
     }
+    let commands = ipc::builder();
     let result = tauri::Builder::default()
         .manage(AppState { session: Mutex::new(session) })
         .manage(AudioState::new(dir.clone()))
         .manage(Held(Mutex::new(held)))
-        .invoke_handler(tauri::generate_handler![
-            list_loops,
-            start_run,
-            resume_run,
-            run_summary,
-            run_state,
-            run_action,
-            save_assessment,
-            save_draft,
-            draft,
-            data_folder,
-            ui_ready,
-            set_target_date,
-            dashboard,
-            practise,
-            start_fresh,
-            backup_now,
-            recording::audio_devices,
-            recording::mic_test,
-            recording::record_start,
-            recording::record_stop,
-            recording::record_status,
-            recording::list_takes,
-            recording::delete_take,
-            recording::take_peaks,
-            recording::disk_usage,
-            recording::playback
-        ])
+        .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
+            commands.mount_events(app);
             let handle = app.handle().clone();
             std::thread::Builder::new().name("ticker".into()).spawn(move || ticker(handle))?;
             let handle = app.handle().clone();
@@ -426,10 +419,10 @@ fn ticker(handle: AppHandle) {
         if recording {
             let status = relock(&handle.state::<AudioState>().recording).as_ref().map(|a| a.recorder.status());
             if let Some(status) = status {
-                let _ = handle.emit("record-status", status);
+                let _ = RecordStatus(status).emit(&handle);
             }
             if let Some(take) = recording::reap_finished(&handle) {
-                let _ = handle.emit("record-ended", take);
+                let _ = RecordEnded(take).emit(&handle);
             }
         }
         if last_tick.elapsed() < TICK_EVERY {
@@ -444,15 +437,15 @@ fn ticker(handle: AppHandle) {
             Ok(update) => {
                 if failing {
                     failing = false;
-                    let _ = handle.emit("run-saved", ());
+                    let _ = RunSaved.emit(&handle);
                 }
                 if let Some(update) = update {
-                    let _ = handle.emit("run-tick", update);
+                    let _ = RunTick(update).emit(&handle);
                 }
             }
             Err(e) => {
                 failing = true;
-                let _ = handle.emit("run-error", format!("Your progress could not be saved: {e}. Trying again."));
+                let _ = RunError(format!("Your progress could not be saved: {e}. Trying again.")).emit(&handle);
             }
         }
     }

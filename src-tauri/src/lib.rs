@@ -5,6 +5,7 @@
 //! every `mockloop report` or `validate`.
 
 mod app;
+mod ipc;
 mod recording;
 mod single_instance;
 mod state;

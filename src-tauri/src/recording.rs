@@ -7,16 +7,17 @@ use crate::state::{audio, blocking, relock, session_blocking, with_session, Acti
 use mockloop_core::audio::{devices, peaks, DeviceInfo, Player, Quality, RecordOptions, Recorder, RecorderStatus};
 use mockloop_core::store::TakeRow;
 use mockloop_core::takes;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use tauri::{AppHandle, Manager};
 
 #[tauri::command]
+#[specta::specta]
 pub async fn audio_devices(app: AppHandle) -> Result<Vec<DeviceInfo>, String> {
     blocking(app, |_| devices::list().map_err(|e| e.to_string())).await
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, specta::Type)]
 pub struct Started {
     take_id: i64,
     path: String,
@@ -32,6 +33,7 @@ impl Drop for Starting<'_> {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn record_start(app: AppHandle, quality: Option<Quality>, device: Option<String>) -> Result<Started, String> {
     if device.as_ref().is_some_and(|d| d.len() > 4096) {
         return Err("that device name is too long to be a microphone".into());
@@ -78,11 +80,13 @@ pub fn stop_recording(app: &AppHandle) -> Result<Option<TakeRow>, String> {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn record_stop(app: AppHandle) -> Result<Option<TakeRow>, String> {
     blocking(app, stop_recording).await
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn record_status(app: AppHandle) -> Result<Option<RecorderStatus>, String> {
     Ok(relock(&audio(&app).recording).as_ref().map(|a| a.recorder.status()))
 }
@@ -105,11 +109,13 @@ pub fn reap_finished(app: &AppHandle) -> Option<TakeRow> {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_takes(app: AppHandle) -> Result<Vec<TakeRow>, String> {
     session_blocking(app, |s| s.store().takes().map_err(|e| e.to_string())).await
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn delete_take(app: AppHandle, take_id: i64) -> Result<(), String> {
     blocking(app, move |app| {
         let audio = audio(app);
@@ -124,6 +130,7 @@ pub async fn delete_take(app: AppHandle, take_id: i64) -> Result<(), String> {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn take_peaks(app: AppHandle, take_id: i64, buckets: usize) -> Result<Vec<[f32; 2]>, String> {
     blocking(app, move |app| {
         let path = with_session(&app.state::<AppState>(), |s| s.take_file(take_id).map_err(|e| e.to_string()))?;
@@ -133,8 +140,21 @@ pub async fn take_peaks(app: AppHandle, take_id: i64, buckets: usize) -> Result<
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn disk_usage(app: AppHandle) -> Result<u64, String> {
     blocking(app, |app| Ok(takes::disk_usage(&audio(app).data_dir))).await
+}
+
+/// What the microphone test is asked to do.
+#[derive(Debug, Clone, Copy, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum MicTestAction {
+    /// Open the device and start measuring.
+    Start,
+    /// Read the levels.
+    Status,
+    /// Close it and delete the scratch file.
+    Stop,
 }
 
 /// The settings screen's microphone test: `start` opens the chosen device,
@@ -143,15 +163,16 @@ pub async fn disk_usage(app: AppHandle) -> Result<u64, String> {
 /// only reports levels of what it writes; nothing of it is kept. The file
 /// is private, in the data folder, under a name no other user can guess.
 #[tauri::command]
+#[specta::specta]
 pub async fn mic_test(
     app: AppHandle,
-    action: String,
+    action: MicTestAction,
     device: Option<String>,
 ) -> Result<Option<RecorderStatus>, String> {
     blocking(app, move |app| {
         let audio = audio(app);
-        match action.as_str() {
-            "start" => {
+        match action {
+            MicTestAction::Start => {
                 if relock(&audio.recording).is_some() || *relock(&audio.starting) {
                     return Err("a take is being recorded; test the microphone when it is done".into());
                 }
@@ -167,12 +188,11 @@ pub async fn mic_test(
                 *relock(&audio.mic_test) = Some((recorder, path));
                 Ok(Some(status))
             }
-            "status" => Ok(relock(&audio.mic_test).as_ref().map(|(r, _)| r.status())),
-            "stop" => {
+            MicTestAction::Status => Ok(relock(&audio.mic_test).as_ref().map(|(r, _)| r.status())),
+            MicTestAction::Stop => {
                 stop_mic_test(&audio);
                 Ok(None)
             }
-            _ => Err("unknown microphone test action (start, status or stop)".into()),
         }
     })
     .await
@@ -189,7 +209,22 @@ pub fn stop_mic_test(audio: &AudioState) {
     }
 }
 
-#[derive(Serialize)]
+/// What the player is asked to do.
+#[derive(Debug, Clone, Copy, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaybackAction {
+    /// Play (from the start if it had played to the end).
+    Play,
+    /// Pause.
+    Pause,
+    /// Jump to `seconds`.
+    Seek,
+    /// Only report.
+    Status,
+}
+
+/// Where the player is.
+#[derive(Serialize, specta::Type)]
 pub struct PlaybackStatus {
     take_id: i64,
     playing: bool,
@@ -198,15 +233,13 @@ pub struct PlaybackStatus {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn playback(
     app: AppHandle,
     take_id: i64,
-    action: String,
+    action: PlaybackAction,
     seconds: Option<f64>,
 ) -> Result<PlaybackStatus, String> {
-    if !["play", "pause", "seek", "status"].contains(&action.as_str()) {
-        return Err("unknown playback action (play, pause, seek or status)".into());
-    }
     if seconds.is_some_and(|s| !s.is_finite()) {
         return Err("a position to seek to must be a number of seconds".into());
     }
@@ -219,16 +252,16 @@ pub async fn playback(
             *player = Some((take_id, Player::open(&path, None).map_err(|e| e.to_string())?));
         }
         let (_, p) = player.as_ref().ok_or("no player")?;
-        match action.as_str() {
-            "play" => {
+        match action {
+            PlaybackAction::Play => {
                 if p.is_done() {
                     p.seek(0.0);
                 }
                 p.play();
             }
-            "pause" => p.pause(),
-            "seek" => p.seek(seconds.unwrap_or(0.0).max(0.0)),
-            _ => {}
+            PlaybackAction::Pause => p.pause(),
+            PlaybackAction::Seek => p.seek(seconds.unwrap_or(0.0).max(0.0)),
+            PlaybackAction::Status => {}
         }
         Ok(PlaybackStatus { take_id, playing: p.is_playing(), position: p.position(), duration: p.duration() })
     })

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// A device as `mockloop devices` lists it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeviceInfo {
     /// Human name (what `--device` matches).
     pub name: String,

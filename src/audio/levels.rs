@@ -21,6 +21,7 @@ pub struct SharedLevels {
 
 /// One reading of [`SharedLevels`].
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Levels {
     /// RMS of the latest block, 0.0 to 1.0 of full scale.
     pub rms: f32,

@@ -55,6 +55,7 @@ struct Gap {
 
 /// How a take is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Quality {
     /// 16 kHz mono: small files, all a voice needs. The default.
@@ -166,6 +167,7 @@ pub enum RecordError {
 
 /// A live reading of the recorder, for a meter.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RecorderStatus {
     /// Seconds captured so far.
     pub seconds: f64,

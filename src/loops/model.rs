@@ -31,6 +31,7 @@ impl std::fmt::Display for LoopSource {
 /// A whole interview loop: its competencies, its rounds in order, and the
 /// question banks the rounds draw from.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Loop {
     /// Stable identifier, e.g. `microsoft-pm`.
     pub id: String,
@@ -38,7 +39,8 @@ pub struct Loop {
     pub title: String,
     /// What this loop rehearses.
     pub description: String,
-    /// Built-in or a user's file.
+    /// Built-in or a user's file: `"builtin"` or the file's path.
+    #[cfg_attr(feature = "specta", specta(type = String))]
     pub source: LoopSource,
     /// What the rounds evaluate.
     pub competencies: Vec<Competency>,
@@ -50,6 +52,7 @@ pub struct Loop {
 
 /// Something an interviewer scores, e.g. "customer obsession".
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Competency {
     /// Identifier referenced by rounds and checklist items.
     pub id: String,
@@ -61,6 +64,7 @@ pub struct Competency {
 
 /// One interview of the loop.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Round {
     /// Identifier, unique within the loop.
     pub id: String,
@@ -84,6 +88,7 @@ pub struct Round {
 
 /// One observable behaviour the candidate rates after a round.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ChecklistItem {
     /// Identifier, unique within the loop.
     pub id: String,
@@ -95,6 +100,7 @@ pub struct ChecklistItem {
 
 /// An interviewer's question with the follow-ups that test depth.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Question {
     /// Identifier, unique within the loop.
     pub id: String,

@@ -41,6 +41,7 @@ pub fn week_start(day: NaiveDate) -> NaiveDate {
 /// A competency's current score: the mean of every rating up to `today`,
 /// each weighted `2^(-age / HALF_LIFE_DAYS)`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Current {
     /// 0-100.
     pub score: f64,
@@ -69,6 +70,7 @@ pub fn current(observations: &[Observation], today: NaiveDate) -> Option<Current
 
 /// One week of a series.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct WeekPoint {
     /// The Monday the week starts on.
     pub week: NaiveDate,
@@ -102,6 +104,7 @@ pub fn weekly(observations: &[Observation], today: NaiveDate, weeks: usize) -> V
 
 /// A straight line through the weeks that have a score.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Trend {
     /// Points a week (least squares).
     pub slope_per_week: f64,
@@ -145,6 +148,7 @@ pub fn trend(series: &[WeekPoint]) -> Option<Trend> {
 
 /// Where a competency is heading by the interview date.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Projection {
     /// The projected score, 0-100.
     pub score: f64,
@@ -195,6 +199,7 @@ pub struct Weighted<'a> {
 
 /// A loop's readiness and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Readiness {
     /// 0-100, or `None` when nothing of the loop was ever rated.
     pub score: Option<f64>,

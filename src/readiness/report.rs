@@ -39,6 +39,7 @@ impl History {
 
 /// One competency of a loop.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CompetencyReport {
     /// Its id in the loop.
     pub id: String,
@@ -58,6 +59,7 @@ pub struct CompetencyReport {
 
 /// One round kind of a loop (screen, estimation, ...).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct KindReport {
     /// The kind.
     pub kind: String,
@@ -71,6 +73,7 @@ pub struct KindReport {
 
 /// One loop's readiness.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct LoopReport {
     /// Loop id.
     pub id: String,
@@ -90,6 +93,7 @@ pub struct LoopReport {
 
 /// Practice volume in one week, over every loop.
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct VolumeWeek {
     /// Monday of the week.
     pub week: NaiveDate,
@@ -101,6 +105,7 @@ pub struct VolumeWeek {
 
 /// Everything the dashboard shows.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Report {
     /// The day the figures are for.
     pub today: NaiveDate,

@@ -29,6 +29,7 @@ pub struct Card<'a> {
 
 /// One entry of the practice list.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NextItem {
     /// The question's id.
     pub question_id: String,

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 /// Where the run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     /// The candidate is answering a question or a probe.
@@ -25,6 +26,7 @@ pub enum Phase {
 
 /// Which countdown an event is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Timer {
     /// The current answer (main or probe).
@@ -35,6 +37,7 @@ pub enum Timer {
 
 /// Seconds-left marks at which a warning fires. `0` means "overtime began".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Thresholds {
     /// Marks for the answer countdown, in seconds left.
     pub answer_s: Vec<i64>,
@@ -81,6 +84,7 @@ impl Thresholds {
 
 /// Something that happened, for the UI (warnings) and the store (results).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RunEvent {
     /// A countdown crossed a threshold; `seconds_left == 0` is overtime.

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 /// What the candidate typed or rated for a round and has not saved yet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Draft {
     /// Ratings given so far (checked against the round's checklist).
     pub ratings: Vec<Rating>,

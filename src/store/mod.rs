@@ -85,6 +85,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// One self-assessment rating of a checklist item, 1 (missing) to 4 (strong).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Rating {
     /// The checklist item.
     pub item_id: String,
@@ -98,6 +99,7 @@ pub struct Rating {
 
 /// A run as listed on the home screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RunSummary {
     /// Run id.
     pub id: i64,
@@ -115,6 +117,7 @@ pub struct RunSummary {
 
 /// One round of a run, for the loop summary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RoundResult {
     /// Position in the run, from 0.
     pub position: usize,

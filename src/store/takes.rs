@@ -41,6 +41,7 @@ pub struct TakeResult {
 
 /// A stored take.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TakeRow {
     /// Id.
     pub id: i64,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { announce, formatMinutes, timerTone, totalMinutes } from "./format";
-import type { Round } from "./types";
+import type { Round } from "./bindings";
 
 describe("formatMinutes", () => {
   it("keeps short lengths in minutes", () => {

@@ -1,5 +1,5 @@
 // Pure formatting and wording helpers, unit-tested in format.test.ts.
-import type { Round, RunEvent } from "./types";
+import type { Round, RunEvent } from "./bindings";
 
 /** "45 min" or "4 h 30 min": a loop's total time at a glance. */
 export function formatMinutes(minutes: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { competencySeries, heatLevel, practiceIds, scoreWords, unixDay, volumeWords } from "./readiness";
-import type { CompetencyReport, LoopReport, NextItem } from "./types";
+import type { CompetencyReport, LoopReport, NextItem } from "./bindings";
 
 const week = (w: string, score: number | null) => ({ week: w, score, count: score === null ? 0 : 1 });
 const comp = (id: string, weight: number, scores: (number | null)[]): CompetencyReport => ({

@@ -1,6 +1,6 @@
 // Shaping the readiness report for the dashboard's charts and buttons.
 // Pure functions, unit-tested in readiness.test.ts.
-import type { LoopReport, WeekPoint } from "./types";
+import type { LoopReport, WeekPoint } from "./bindings";
 
 /** Midnight UTC of an ISO day, in Unix seconds (uPlot's time axis). */
 export function unixDay(day: string): number {

@@ -1,7 +1,7 @@
 // Window preferences, kept in the webview's local storage (per user, on this
 // machine). Rehearsal data lives in SQLite; these are only how the window
 // behaves.
-import type { Thresholds } from "./types";
+import type { Thresholds } from "./bindings";
 
 export type Theme = "system" | "light" | "dark";
 export type Quality = "speech" | "studio";
