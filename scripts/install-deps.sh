@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what mockloop needs and is missing, on Debian 12 / Ubuntu.
 #   scripts/install-deps.sh run    build tools and the libraries the window links against
-#   scripts/install-deps.sh test   the above, plus Xvfb, WebKitWebDriver, PulseAudio,
+#   scripts/install-deps.sh test   the above, plus Xvfb, WebKitWebDriver, PulseAudio and
+#                                  PipeWire (real-time audio without a sound card),
 #                                  espeak-ng and sox (headless tests) and tauri-driver
 # Only missing packages are installed; a machine that has them all is left alone.
 set -euo pipefail
@@ -9,7 +10,8 @@ set -euo pipefail
 what=${1:-run}
 run_pkgs=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev
   libjavascriptcoregtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libasound2-dev)
-test_pkgs=(xvfb webkit2gtk-driver pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox)
+test_pkgs=(xvfb webkit2gtk-driver pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox
+  pipewire pipewire-bin wireplumber pipewire-pulse dbus)
 
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
@@ -37,6 +39,17 @@ node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(
 if [ "$what" = test ] && command -v rustup >/dev/null; then
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
   rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+fi
+
+# PipeWire's ALSA plugin, for the tests on PipeWire. Debian 12's
+# pipewire-alsa package conflicts with pulseaudio (installing one removes the
+# other), so the package is unpacked into target/test-deps/ instead, and
+# each PipeWire test loads the plugin from there through its own ~/.asoundrc.
+pw_alsa=target/test-deps/pipewire-alsa
+if [ "$what" = test ] && [ -z "$(find "$pw_alsa" -name libasound_module_pcm_pipewire.so 2>/dev/null)" ]; then
+  echo "Unpacking PipeWire's ALSA plugin into $pw_alsa"
+  rm -rf "$pw_alsa" && mkdir -p "$pw_alsa"
+  (cd "$pw_alsa" && apt-get download -qq pipewire-alsa 2>/dev/null && dpkg-deb -x pipewire-alsa_*.deb . && rm -f pipewire-alsa_*.deb)
 fi
 
 if [ "$what" = test ] && ! command -v tauri-driver >/dev/null; then

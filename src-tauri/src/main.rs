@@ -19,6 +19,10 @@ fn main() {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
     let args = cli::Cli::parse();
+    if args.verbose {
+        // Read by the audio code of both the CLI and the window library.
+        std::env::set_var(mockloop_core::audio::devices::VERBOSE_ENV, "1");
+    }
     let code = match args.command {
         Some(command) => cli::run(command, args.data_dir.as_deref()),
         None => window::open(args.data_dir.as_deref()),

@@ -14,7 +14,7 @@ use tauri::{AppHandle, Manager};
 #[tauri::command]
 #[specta::specta]
 pub async fn audio_devices(app: AppHandle) -> Result<Vec<DeviceInfo>, String> {
-    blocking(app, |_| devices::list().map_err(|e| e.to_string())).await
+    blocking(app, |_| devices::list(false).map_err(|e| e.to_string())).await
 }
 
 #[derive(Serialize, specta::Type)]

@@ -98,8 +98,9 @@ pub fn device_name(device: &Device) -> String {
         .unwrap_or_else(|_| "unknown device".to_owned())
 }
 
-/// Every device the default host offers.
-pub fn list() -> Result<Vec<DeviceInfo>, DeviceError> {
+/// Every device the default host offers (`all` changes nothing here).
+#[cfg(not(target_os = "linux"))]
+pub fn list(_all: bool) -> Result<Vec<DeviceInfo>, DeviceError> {
     let host = host();
     let default_in = host.default_input_device().and_then(|d| d.id().ok());
     let default_out = host.default_output_device().and_then(|d| d.id().ok());
@@ -148,6 +149,166 @@ pub fn output_device(name: Option<&str>) -> Result<Device, DeviceError> {
         Some(name) => find(name, false),
         None => host().default_output_device().ok_or(DeviceError::NoOutput),
     }
+}
+
+/// Where a Linux capture reads from: the ALSA device name to open, the
+/// name to show, and the rate the source runs at when known.
+#[cfg(target_os = "linux")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptureTarget {
+    /// What `snd_pcm_open` is given (`default`, `pulse:DEVICE=…`, `hw:1,0`).
+    pub pcm: String,
+    /// The microphone, in words.
+    pub name: String,
+    /// The source's own rate, if known (capturing at it converts nothing).
+    pub rate: Option<u32>,
+}
+
+/// Set (to anything) to let ALSA print its own diagnostics on stderr
+/// (`mockloop --verbose` sets it). By default they are kept quiet: on a
+/// machine without a sound card ALSA prints "Cannot get card index" and
+/// the like for devices nobody asked for.
+pub const VERBOSE_ENV: &str = "MOCKLOOP_VERBOSE";
+
+/// Keeps ALSA's diagnostics off stderr on the calling thread (ALSA's error
+/// handler is per thread), unless [`VERBOSE_ENV`] is set. Called by every
+/// thread that opens or lists devices.
+pub(crate) fn quiet_alsa() {
+    #[cfg(target_os = "linux")]
+    {
+        static VERBOSE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+        if !*VERBOSE.get_or_init(|| std::env::var_os(VERBOSE_ENV).is_some()) {
+            // Messages collect in a buffer of this thread's, never printed;
+            // a new call starts a new buffer.
+            let _ = alsa::Output::local_error_handler();
+        }
+    }
+}
+
+/// An ALSA device string with `value` as its argument: quoted, so a name
+/// with spaces or quotes stays one argument.
+#[cfg(target_os = "linux")]
+fn alsa_arg(plugin: &str, key: &str, value: &str) -> String {
+    format!("{plugin}:{key}=\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// ALSA's device hints for PCMs: `(name, description, input, output)`.
+#[cfg(target_os = "linux")]
+fn alsa_hints() -> Vec<(String, String, bool, bool)> {
+    let Ok(hints) = alsa::device_name::HintIter::new_str(None, "pcm") else { return Vec::new() };
+    hints
+        .filter_map(|h| {
+            let name = h.name?;
+            let desc = h.desc.map_or_else(|| name.clone(), |d| d.lines().collect::<Vec<_>>().join(", "));
+            let (input, output) = match h.direction {
+                Some(alsa::Direction::Capture) => (true, false),
+                Some(alsa::Direction::Playback) => (false, true),
+                None => (true, true),
+            };
+            Some((name, desc, input, output))
+        })
+        .collect()
+}
+
+/// Linux: what the sound server has (its sources and sinks by the names
+/// the desktop shows; monitors of speakers only with `all` or when one is
+/// the default), then ALSA's own devices: with `all` every PCM ALSA
+/// offers (plugins included), else only the cards' defaults, and only
+/// when there is no sound server.
+#[cfg(target_os = "linux")]
+pub fn list(all: bool) -> Result<Vec<DeviceInfo>, DeviceError> {
+    quiet_alsa();
+    let mut found = Vec::new();
+    let server = super::sound_server::query();
+    if let Some(server) = &server {
+        for s in &server.sources {
+            let default = server.default_source.as_deref() == Some(s.name.as_str());
+            if s.monitor && !default && !all {
+                continue;
+            }
+            found.push(DeviceInfo {
+                name: s.description.clone(),
+                id: s.name.clone(),
+                input: true,
+                output: false,
+                default_input: default,
+                default_output: false,
+                default_input_config: Some(format!("{} Hz, {} ch, {}", s.rate, s.channels, s.format)),
+            });
+        }
+        for s in &server.sinks {
+            found.push(DeviceInfo {
+                name: s.description.clone(),
+                id: s.name.clone(),
+                input: false,
+                output: true,
+                default_input: false,
+                default_output: server.default_sink.as_deref() == Some(s.name.as_str()),
+                default_input_config: None,
+            });
+        }
+    }
+    if all || server.is_none() {
+        for (name, desc, input, output) in alsa_hints() {
+            let card_default = name == "default" || name.starts_with("sysdefault:");
+            if !all && !card_default {
+                continue;
+            }
+            let default = server.is_none() && name == "default";
+            found.push(DeviceInfo {
+                name: desc,
+                id: format!("alsa:{name}"),
+                input,
+                output,
+                default_input: default && input,
+                default_output: default && output,
+                default_input_config: None,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// The capture device for a chosen id (or the default): a source of the
+/// sound server by its name (or the name the desktop shows), `alsa:NAME`
+/// for an ALSA device, or, with no sound server, an ALSA device name.
+#[cfg(target_os = "linux")]
+pub fn capture_target(device: Option<&str>) -> Result<CaptureTarget, DeviceError> {
+    quiet_alsa();
+    if let Some(pcm) = device.and_then(|d| d.strip_prefix("alsa:")) {
+        return Ok(CaptureTarget { pcm: pcm.to_owned(), name: pcm.to_owned(), rate: None });
+    }
+    let server = super::sound_server::query();
+    Ok(match (device, server) {
+        (None, server) => {
+            let source = server.as_ref().and_then(|s| s.default_source());
+            CaptureTarget {
+                pcm: "default".into(),
+                name: source.map_or_else(|| "default microphone".to_owned(), |s| s.description.clone()),
+                rate: source.map(|s| s.rate),
+            }
+        }
+        (Some(id), Some(server)) => {
+            let source = server
+                .sources
+                .iter()
+                .find(|s| s.name == id)
+                .or_else(|| server.sources.iter().find(|s| s.description == id))
+                .ok_or_else(|| DeviceError::NotFound(id.to_owned()))?;
+            // PipeWire's own ALSA plugin when there is one; the pulse
+            // plugin reaches PipeWire too, through pipewire-pulse. (The
+            // name was checked above: PipeWire's plugin would silently
+            // record the default for a name it does not know.)
+            let pipewire_plugin = server.pipewire && alsa_hints().iter().any(|(name, ..)| name == "pipewire");
+            let pcm = if pipewire_plugin {
+                alsa_arg("pipewire", "NODE", &source.name)
+            } else {
+                alsa_arg("pulse", "DEVICE", &source.name)
+            };
+            CaptureTarget { pcm, name: source.description.clone(), rate: Some(source.rate) }
+        }
+        (Some(id), None) => CaptureTarget { pcm: id.to_owned(), name: id.to_owned(), rate: None },
+    })
 }
 
 /// How much a sample format is preferred: 16-bit first (the file is 16-bit,

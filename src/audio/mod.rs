@@ -5,12 +5,16 @@
 //! audio thread; the real-time callbacks only copy samples through a
 //! wait-free ring; files are owned by a writer (or decoder) thread.
 
+#[cfg(target_os = "linux")]
+mod alsa_capture;
 pub mod devices;
 pub mod levels;
 pub mod peaks;
 pub mod player;
 pub mod recorder;
 pub mod resample;
+#[cfg(target_os = "linux")]
+pub mod sound_server;
 pub mod wavfile;
 pub mod writer;
 

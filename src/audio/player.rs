@@ -206,6 +206,7 @@ impl Drop for Player {
 type Opened = (cpal::Stream, Producer<f32>, u32);
 
 fn open_output(device: Option<&str>, file_rate: u32, shared: Arc<Shared>) -> Result<Opened, DeviceError> {
+    devices::quiet_alsa();
     let device = devices::output_device(device)?;
     let name = device_name(&device);
     // Prefer the take's own rate (no resampling); else the device's default.

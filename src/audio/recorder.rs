@@ -19,7 +19,7 @@ use super::devices::{self, device_name, with_sample_type, DeviceError};
 use super::levels::{Levels, SharedLevels};
 use super::writer::{TakeWriter, WriteError};
 use cpal::traits::{DeviceTrait, StreamTrait};
-use cpal::{FromSample, InputCallbackInfo, Sample, SampleFormat, SizedSample, StreamInstant};
+use cpal::{FromSample, InputCallbackInfo, Sample, SizedSample, StreamInstant};
 use rtrb::{Consumer, Producer, RingBuffer};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -137,6 +137,8 @@ pub struct TakeSummary {
     pub dropped_samples: u64,
     /// Errors the audio stream reported (overruns, glitches).
     pub stream_errors: u64,
+    /// Milliseconds from asking to record to the first samples arriving.
+    pub start_ms: f64,
     /// How it ended.
     pub outcome: Outcome,
     /// What went wrong, if it did, in words for the user.
@@ -186,12 +188,17 @@ pub struct RecorderStatus {
 struct Shared {
     /// The owner asked to stop: drain up to now, then finish.
     stop: AtomicBool,
+    /// When stopping was asked: frames captured later are not kept (set
+    /// once, before `stop`; reading it never blocks).
+    stop_at: std::sync::OnceLock<Instant>,
     /// The callback has pushed everything captured before the stop.
     drained: AtomicBool,
     /// The writer is done: the callback pushes nothing more.
     halt: AtomicBool,
     /// Input frames the device delivered during the take.
     frames_seen: AtomicU64,
+    /// Microseconds from `Recorder::start` to the first samples.
+    start_us: AtomicU64,
     /// Input frames lost to a full ring.
     dropped: AtomicU64,
     /// Stream errors reported by the backend.
@@ -229,7 +236,8 @@ struct Opened {
     device: String,
     rate: u32,
     channels: u16,
-    format: SampleFormat,
+    /// The sample format read from the device, in words (`i16`, `f32`).
+    format: String,
 }
 
 enum Command {
@@ -249,6 +257,7 @@ impl Recorder {
     /// Opens the microphone, starts writing `path` (as `path.part` until
     /// finished), and returns once the first samples have arrived.
     pub fn start(path: &Path, options: &RecordOptions) -> Result<Self, RecordError> {
+        let asked = Instant::now();
         let shared = Arc::new(Shared::default());
         let (opened_tx, opened_rx) = mpsc::channel();
         let (command_tx, command_rx) = mpsc::channel();
@@ -287,7 +296,7 @@ impl Recorder {
             }
         };
         let target = options.seconds.map(|s| (s * f64::from(opened.rate)).round() as u64);
-        let info = (opened.device.clone(), opened.rate, opened.channels, opened.format.to_string());
+        let info = (opened.device.clone(), opened.rate, opened.channels, opened.format.clone());
         let writer_shared = Arc::clone(&shared);
         let (consumer, gaps) = (opened.consumer, opened.gaps);
         let writer = match std::thread::Builder::new()
@@ -329,8 +338,10 @@ impl Recorder {
                     }
                 });
             }
-            std::thread::sleep(Duration::from_millis(2));
+            std::thread::sleep(Duration::from_millis(1));
         }
+        let waited = u64::try_from(asked.elapsed().as_micros()).unwrap_or(u64::MAX);
+        recorder.shared.start_us.store(waited, Ordering::Release);
         Ok(recorder)
     }
 
@@ -353,6 +364,7 @@ impl Recorder {
     /// Stops: keeps everything the device captured up to now, finalises the
     /// file and returns what it holds.
     pub fn stop(mut self) -> Result<TakeSummary, RecordError> {
+        let _ = self.shared.stop_at.set(Instant::now());
         self.shared.stop.store(true, Ordering::Release);
         self.join()
     }
@@ -386,6 +398,7 @@ impl Recorder {
 impl Drop for Recorder {
     fn drop(&mut self) {
         if self.writer.is_some() {
+            let _ = self.shared.stop_at.set(Instant::now());
             self.shared.stop.store(true, Ordering::Release);
             let _ = self.join();
         }
@@ -400,6 +413,13 @@ fn audio_thread(
     commands: &mpsc::Receiver<Command>,
     played_tx: &mpsc::Sender<Result<(), DeviceError>>,
 ) {
+    devices::quiet_alsa();
+    #[cfg(target_os = "linux")]
+    let shared = match alsa_thread(options, shared, opened_tx, commands, played_tx) {
+        None => return,
+        // The ALSA path cannot read this device's samples: cpal can.
+        Some(shared) => shared,
+    };
     let built = open_stream(options, shared);
     let stream = match built {
         Ok((stream, opened)) => {
@@ -425,6 +445,55 @@ fn audio_thread(
     drop(stream);
 }
 
+/// Linux: the audio thread with ALSA's blocking reads (see `alsa_capture`).
+/// Opens the device, reports it, waits for `Play`, reads until the take is
+/// over. Returns `shared` only when the device opened but delivers a sample
+/// format the ALSA path does not read, for cpal to try.
+#[cfg(target_os = "linux")]
+fn alsa_thread(
+    options: &RecordOptions,
+    shared: Arc<Shared>,
+    opened_tx: &mpsc::Sender<Result<Opened, DeviceError>>,
+    commands: &mpsc::Receiver<Command>,
+    played_tx: &mpsc::Sender<Result<(), DeviceError>>,
+) -> Option<Arc<Shared>> {
+    let target = match devices::capture_target(options.device.as_deref()) {
+        Ok(target) => target,
+        Err(e) => {
+            let _ = opened_tx.send(Err(e));
+            return None;
+        }
+    };
+    let capture = match super::alsa_capture::Capture::open(&target.pcm, &target.name, options.rate.or(target.rate)) {
+        Ok(capture) => capture,
+        Err(DeviceError::Unsupported { .. }) => return Some(shared),
+        Err(e) => {
+            let _ = opened_tx.send(Err(e));
+            return None;
+        }
+    };
+    let (producer, consumer) = RingBuffer::new((capture.rate * RING_SECONDS) as usize);
+    let (gap_producer, gaps) = RingBuffer::new(GAP_EVENTS);
+    let opened = Opened {
+        consumer,
+        gaps,
+        device: target.name,
+        rate: capture.rate,
+        channels: capture.channels,
+        format: capture.sample.to_string(),
+    };
+    let feed = Feed::new(producer, gap_producer, usize::from(capture.channels), Arc::clone(&shared));
+    let _ = opened_tx.send(Ok(opened));
+    match commands.recv() {
+        Ok(Command::Play) => {
+            let _ = played_tx.send(Ok(()));
+        }
+        Ok(Command::Quit) | Err(_) => return None,
+    }
+    capture.run(feed, || shared.stop_at.get().copied());
+    None
+}
+
 fn open_stream(options: &RecordOptions, shared: Arc<Shared>) -> Result<(cpal::Stream, Opened), DeviceError> {
     let device = devices::input_device(options.device.as_deref())?;
     let name = device_name(&device);
@@ -444,14 +513,10 @@ fn open_stream(options: &RecordOptions, shared: Arc<Shared>) -> Result<(cpal::St
             error_shared.device_lost.store(true, Ordering::Release);
         }
     };
+    let feed = Feed::new(producer, gap_producer, channels, shared);
     macro_rules! build {
         ($t:ty) => {
-            device.build_input_stream::<$t, _, _>(
-                config,
-                capture_callback::<$t>(producer, gap_producer, channels, rate, shared),
-                on_error,
-                None,
-            )
+            device.build_input_stream::<$t, _, _>(config, capture_callback::<$t>(feed, rate), on_error, None)
         };
     }
     let stream = with_sample_type!(format, build, name).map_err(|e| match e.kind() {
@@ -463,47 +528,77 @@ fn open_stream(options: &RecordOptions, shared: Arc<Shared>) -> Result<(cpal::St
         }
         _ => DeviceError::Backend { device: name.clone(), message: e.to_string() },
     })?;
-    Ok((stream, Opened { consumer, gaps, device: name, rate, channels: config.channels, format }))
+    Ok((stream, Opened { consumer, gaps, device: name, rate, channels: config.channels, format: format.to_string() }))
 }
 
-/// The data callback. Runs on the audio system's real-time thread: it mixes
-/// to mono and copies into the ring, and does nothing else. No allocation,
-/// no lock, no I/O, no logging.
-fn capture_callback<T>(
-    mut producer: Producer<f32>,
-    mut gaps: Producer<Gap>,
+/// The hand-over of captured frames to the writer, the same for every
+/// capture path (cpal's callback, the ALSA reader): mixes each frame to
+/// mono and copies it into the wait-free ring, counts what a full ring
+/// drops, and wakes the writer. It never allocates, locks, blocks, logs or
+/// does I/O, so it may run on a real-time thread.
+pub(super) struct Feed {
+    producer: Producer<f32>,
+    gaps: Producer<Gap>,
     channels: usize,
-    rate: u32,
+    scale: f32,
+    /// Frames pushed into the ring so far.
+    pushed: u64,
+    /// Frames dropped and not yet reported through `gaps`.
+    unreported: Gap,
     shared: Arc<Shared>,
-) -> impl FnMut(&[T], &InputCallbackInfo) + Send + 'static
-where
-    T: SizedSample,
-    f32: FromSample<T>,
-{
-    let scale = 1.0 / channels as f32;
-    let mut stop_at: Option<StreamInstant> = None;
-    let mut pushed: u64 = 0;
-    let mut unreported = Gap { at: 0, len: 0 };
-    move |data: &[T], info: &InputCallbackInfo| {
-        if shared.halt.load(Ordering::Acquire) || shared.drained.load(Ordering::Acquire) {
-            return;
+}
+
+impl Feed {
+    fn new(producer: Producer<f32>, gaps: Producer<Gap>, channels: usize, shared: Arc<Shared>) -> Self {
+        let channels = channels.max(1);
+        Self {
+            producer,
+            gaps,
+            channels,
+            scale: 1.0 / channels as f32,
+            pushed: 0,
+            unreported: Gap { at: 0, len: 0 },
+            shared,
         }
-        let frames = data.len() / channels;
-        let mut keep = frames;
-        if shared.stop.load(Ordering::Acquire) {
-            // Keep the frames captured before the moment stop was seen (the
-            // device may still hold up to its latency of them), then stop.
-            let ts = info.timestamp();
-            let at = *stop_at.get_or_insert(ts.callback);
-            let before = at.duration_since(ts.capture);
-            let fit = (before.as_secs_f64() * f64::from(rate)).ceil() as usize;
-            if fit < frames {
-                keep = fit;
-                shared.drained.store(true, Ordering::Release);
-            }
+    }
+
+    /// Whether the take still takes frames: not ended, not drained.
+    pub(super) fn wanted(&self) -> bool {
+        !self.shared.halt.load(Ordering::Acquire) && !self.shared.drained.load(Ordering::Acquire)
+    }
+
+    /// Whether stopping was asked: frames captured after that moment are
+    /// not kept (see [`Feed::drained`]).
+    pub(super) fn stopping(&self) -> bool {
+        self.shared.stop.load(Ordering::Acquire)
+    }
+
+    /// Everything captured before the stop has been handed over.
+    pub(super) fn drained(&self) {
+        self.shared.drained.store(true, Ordering::Release);
+    }
+
+    /// The device failed mid-take: counted, and (if `lost`) the take ends
+    /// with what it has. Not for the data path: this may lock and allocate.
+    pub(super) fn fault(&self, message: String, lost: bool) {
+        self.shared.stream_errors.fetch_add(1, Ordering::Relaxed);
+        if lost {
+            self.shared.set_fault(message);
+            self.shared.device_lost.store(true, Ordering::Release);
         }
-        let room = keep.min(producer.slots());
-        let written = match producer.write_chunk_uninit(room) {
+    }
+
+    /// Hands over the first `keep` frames of `data` (interleaved, `channels`
+    /// samples a frame).
+    pub(super) fn push<T>(&mut self, data: &[T], keep: usize)
+    where
+        T: Sample,
+        f32: FromSample<T>,
+    {
+        let (channels, scale) = (self.channels, self.scale);
+        let keep = keep.min(data.len() / channels);
+        let room = keep.min(self.producer.slots());
+        let written = match self.producer.write_chunk_uninit(room) {
             Ok(chunk) => chunk.fill_from_iter(data.chunks_exact(channels).take(room).map(|frame| {
                 if channels == 1 {
                     f32::from_sample(frame[0])
@@ -513,25 +608,56 @@ where
             })),
             Err(_) => 0,
         };
-        pushed += written as u64;
+        self.pushed += written as u64;
         if written < keep {
             let lost = (keep - written) as u64;
-            shared.dropped.fetch_add(lost, Ordering::Relaxed);
-            if unreported.len == 0 {
-                unreported.at = pushed;
+            self.shared.dropped.fetch_add(lost, Ordering::Relaxed);
+            if self.unreported.len == 0 {
+                self.unreported.at = self.pushed;
             }
-            unreported.len += lost;
+            self.unreported.len += lost;
         }
         // Report gaps once there is room (merging them if the gap ring is full).
-        if unreported.len > 0 && gaps.push(unreported).is_ok() {
-            unreported.len = 0;
+        if self.unreported.len > 0 && self.gaps.push(self.unreported).is_ok() {
+            self.unreported.len = 0;
         }
-        shared.frames_seen.fetch_add(keep as u64, Ordering::Release);
+        self.shared.frames_seen.fetch_add(keep as u64, Ordering::Release);
         // Wake the writer: an atomic swap, and a futex wake only if it sleeps.
         // Never blocks.
-        if let Some(writer) = shared.writer.get() {
+        if let Some(writer) = self.shared.writer.get() {
             writer.unpark();
         }
+    }
+}
+
+/// cpal's data callback. Runs on the audio system's real-time thread: it
+/// only decides how much of each buffer precedes a stop, and hands it to
+/// the [`Feed`].
+fn capture_callback<T>(mut feed: Feed, rate: u32) -> impl FnMut(&[T], &InputCallbackInfo) + Send + 'static
+where
+    T: SizedSample,
+    f32: FromSample<T>,
+{
+    let mut stop_at: Option<StreamInstant> = None;
+    move |data: &[T], info: &InputCallbackInfo| {
+        if !feed.wanted() {
+            return;
+        }
+        let frames = data.len() / feed.channels;
+        let mut keep = frames;
+        if feed.stopping() {
+            // Keep the frames captured before the moment stop was seen (the
+            // device may still hold up to its latency of them), then stop.
+            let ts = info.timestamp();
+            let at = *stop_at.get_or_insert(ts.callback);
+            let before = at.duration_since(ts.capture);
+            let fit = (before.as_secs_f64() * f64::from(rate)).ceil() as usize;
+            if fit < frames {
+                keep = fit;
+                feed.drained();
+            }
+        }
+        feed.push(data, keep);
     }
 }
 
@@ -678,6 +804,7 @@ fn writer_thread(
         bytes: info.bytes,
         dropped_samples: dropped,
         stream_errors: shared.stream_errors.load(Ordering::Acquire),
+        start_ms: shared.start_us.load(Ordering::Acquire) as f64 / 1000.0,
         outcome,
         error,
     })

@@ -21,9 +21,9 @@ fn print_json(value: &impl serde::Serialize) -> bool {
     }
 }
 
-/// Lists audio devices.
-pub fn devices(json: bool) -> i32 {
-    let list = match devices::list() {
+/// Lists audio devices (with `all`, ALSA's plugins and monitors too).
+pub fn devices(json: bool, all: bool) -> i32 {
+    let list = match devices::list(all) {
         Ok(list) => list,
         Err(e) => {
             eprintln!("error: {e}");

@@ -22,6 +22,11 @@ pub struct Cli {
     #[arg(long, global = true, env = paths::DATA_DIR_ENV, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
+    /// Let the audio system print its own diagnostics on stderr (ALSA's
+    /// "Cannot get card index …" and the like, kept quiet by default).
+    #[arg(long, global = true)]
+    pub verbose: bool,
+
     /// What to do without a window.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -60,11 +65,16 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
-    /// List audio devices (microphones and outputs).
+    /// List microphones and speakers by the names your desktop shows, the
+    /// defaults marked. The id is what --device and the app remember.
     Devices {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Also list speaker monitors and every device ALSA offers, its
+        /// plugins included (as `alsa:NAME`).
+        #[arg(long)]
+        all: bool,
     },
     /// Record from a microphone to a WAV file; Ctrl-C stops cleanly. Prints a JSON summary.
     Record {
@@ -174,7 +184,7 @@ pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
     match command {
         Command::Loops { json } => loops::loops(data_dir, json),
         Command::Validate { files } => loops::validate(&files),
-        Command::Devices { json } => audio::devices(json),
+        Command::Devices { json, all } => audio::devices(json, all),
         Command::Record { seconds, out, device, quality, rate, force } => audio::record(
             audio::RecordArgs { seconds, out: &out, device, quality: quality.into(), rate, force },
             data_dir,

@@ -98,29 +98,74 @@ impl FileAudio {
     }
 }
 
+/// A real-time microphone of a test's own, behind a sound server: what is
+/// played into it is what a recording from ALSA's default device hears.
+pub trait Mic {
+    /// Which sound server, for messages.
+    fn server(&self) -> &'static str;
+    /// Points a command at this server (and away from any other).
+    fn env(&self, c: &mut Command);
+    /// Plays a WAV into the microphone; returns the player process.
+    fn play(&self, wav: &Path) -> Child;
+    /// Kills the sound server: for ALSA's default device the microphone is gone.
+    fn kill_server(&self);
+
+    /// `mockloop` with these arguments, on this server.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.args(args);
+        self.env(&mut c);
+        c
+    }
+}
+
+/// Kills a process by pid, and waits until it is gone (at most 5 s).
+fn kill_and_wait(pid: u32, signal: &str) {
+    let _ = Command::new("kill").args([signal, &pid.to_string()]).status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// A PulseAudio server of the test's own, with a null sink `mic` whose
-/// monitor is the default source: what is played into `mic` is what a
-/// recording from ALSA's default device hears, in real time.
+/// monitor is the default source. A silent low-latency stream plays into
+/// the sink all along, as a microphone delivers all along: an idle null
+/// sink renders in 2 s blocks, so its monitor would hand a new recording
+/// its first samples up to 2 s late (measured), which no microphone does.
+/// Silence mixed in changes no sample.
 pub struct Pulse {
     pub runtime: tempfile::TempDir,
     home: tempfile::TempDir,
+    keep_alive: Option<Child>,
 }
 
 impl Pulse {
     pub fn start() -> Self {
+        Self::with_sources(&[])
+    }
+
+    /// With more null sinks, `(name, description)`, each a source through its monitor.
+    pub fn with_sources(extra: &[(&str, &str)]) -> Self {
         require("pulseaudio");
         require("pactl");
         require("paplay");
+        require("pacat");
         let runtime = tempfile::tempdir().unwrap();
         let home = tempfile::tempdir().unwrap();
+        // The pulse plugin as ALSA's default, whatever else the machine has.
+        std::fs::write(home.path().join(".asoundrc"), "pcm.!default { type pulse }\nctl.!default { type pulse }\n")
+            .unwrap();
+        let mut args: Vec<String> = ["-D", "--exit-idle-time=-1", "-n"].map(String::from).to_vec();
+        args.push("--load=module-null-sink sink_name=mic format=s16le rate=48000 channels=1 sink_properties=device.description=Test-microphone".into());
+        for (name, description) in extra {
+            args.push(format!(
+                "--load=module-null-sink sink_name={name} format=s16le rate=48000 channels=1 sink_properties=device.description={description}"
+            ));
+        }
+        args.push("--load=module-native-protocol-unix".into());
         let status = Command::new("pulseaudio")
-            .args([
-                "-D",
-                "--exit-idle-time=-1",
-                "-n",
-                "--load=module-null-sink sink_name=mic format=s16le rate=48000 channels=1",
-                "--load=module-native-protocol-unix",
-            ])
+            .args(&args)
             .env("XDG_RUNTIME_DIR", runtime.path())
             .env("HOME", home.path())
             .stdout(Stdio::null())
@@ -128,17 +173,30 @@ impl Pulse {
             .status()
             .expect("start pulseaudio");
         assert!(status.success(), "pulseaudio did not start");
-        let pulse = Self { runtime, home };
+        let mut pulse = Self { runtime, home, keep_alive: None };
         let deadline = Instant::now() + Duration::from_secs(10);
         while !pulse.pactl(&["set-default-source", "mic.monitor"]).status.success() {
             assert!(Instant::now() < deadline, "pulseaudio did not answer");
             std::thread::sleep(Duration::from_millis(100));
         }
+        let mut keep = Command::new("pacat");
+        keep.args([
+            "-p",
+            "--raw",
+            "--format=s16le",
+            "--rate=48000",
+            "--channels=1",
+            "--latency-msec=20",
+            "-d",
+            "mic",
+            "/dev/zero",
+        ]);
+        pulse.env(&mut keep);
+        pulse.keep_alive = Some(keep.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("run pacat"));
+        // The block the idle sink was rendering when the stream came ends
+        // within 2 s; from then on the monitor delivers every 20 ms.
+        std::thread::sleep(Duration::from_millis(2_100));
         pulse
-    }
-
-    fn env(&self, c: &mut Command) {
-        c.env("XDG_RUNTIME_DIR", self.runtime.path()).env("HOME", self.home.path()).env_remove("PULSE_SERVER");
     }
 
     pub fn pactl(&self, args: &[&str]) -> Output {
@@ -148,27 +206,238 @@ impl Pulse {
         c.output().expect("run pactl")
     }
 
-    /// Plays a WAV into the microphone; returns the paplay process.
-    pub fn play(&self, wav: &Path) -> Child {
+    /// Plays a WAV into the named sink.
+    pub fn play_into(&self, sink: &str, wav: &Path) -> Child {
         let mut c = Command::new("paplay");
-        c.args(["-d", "mic"]).arg(wav);
+        c.args(["-d", sink]).arg(wav);
         self.env(&mut c);
         c.spawn().expect("run paplay")
     }
 
-    pub fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.args(args);
-        self.env(&mut c);
-        c
+    fn pid(&self) -> Option<u32> {
+        std::fs::read_to_string(self.runtime.path().join("pulse/pid")).ok()?.trim().parse().ok()
+    }
+}
+
+impl Mic for Pulse {
+    fn server(&self) -> &'static str {
+        "PulseAudio"
+    }
+
+    fn env(&self, c: &mut Command) {
+        c.env("XDG_RUNTIME_DIR", self.runtime.path()).env("HOME", self.home.path()).env_remove("PULSE_SERVER");
+    }
+
+    fn play(&self, wav: &Path) -> Child {
+        self.play_into("mic", wav)
+    }
+
+    fn kill_server(&self) {
+        if let Some(pid) = self.pid() {
+            kill_and_wait(pid, "-9");
+        }
     }
 }
 
 impl Drop for Pulse {
     fn drop(&mut self) {
-        let pid = std::fs::read_to_string(self.runtime.path().join("pulse/pid")).unwrap_or_default();
-        if let Ok(pid) = pid.trim().parse::<i32>() {
-            let _ = Command::new("kill").arg(pid.to_string()).status();
+        if let Some(mut keep) = self.keep_alive.take() {
+            let _ = keep.kill();
+            let _ = keep.wait();
+        }
+        if let Some(pid) = self.pid() {
+            kill_and_wait(pid, "-TERM");
+        }
+    }
+}
+
+/// The first file called `name` under `dir`.
+fn find_file(dir: &Path, name: &str) -> Option<PathBuf> {
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if let Some(found) = find_file(&path, name) {
+                return Some(found);
+            }
+        } else if entry.file_name() == name {
+            return Some(path);
+        }
+    }
+    None
+}
+
+/// Where the PipeWire ALSA plugin is: `MOCKLOOP_PIPEWIRE_ALSA`, else the
+/// copy `make test` unpacks into `target/test-deps/pipewire-alsa` (Debian
+/// 12's pipewire-alsa package conflicts with pulseaudio, so the PulseAudio
+/// tests' machine cannot have it installed; the plugin itself is the same).
+pub fn pipewire_alsa() -> PathBuf {
+    std::env::var_os("MOCKLOOP_PIPEWIRE_ALSA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-deps/pipewire-alsa"))
+}
+
+/// A PipeWire server of the test's own (with WirePlumber and a session
+/// bus), a virtual source `mic` (48 kHz mono s16) as the default source,
+/// and the PipeWire ALSA plugin as ALSA's default device. With `pulse`,
+/// also pipewire-pulse, the PulseAudio protocol a desktop's tools speak.
+pub struct PipeWire {
+    runtime: tempfile::TempDir,
+    home: tempfile::TempDir,
+    children: Vec<Child>,
+    dbus: Option<u32>,
+    plays: std::sync::atomic::AtomicU32,
+}
+
+impl PipeWire {
+    pub fn start() -> Self {
+        Self::launch(&[], false)
+    }
+
+    /// With more virtual sources `(node name, description)` and pipewire-pulse.
+    pub fn with_sources(extra: &[(&str, &str)]) -> Self {
+        Self::launch(extra, true)
+    }
+
+    fn launch(extra: &[(&str, &str)], pulse: bool) -> Self {
+        for tool in ["pipewire", "wireplumber", "pw-cli", "pw-play", "pw-link", "pw-metadata", "dbus-daemon"] {
+            require(tool);
+        }
+        let plugin = pipewire_alsa();
+        let conf = plugin.join("usr/share/alsa/alsa.conf.d/50-pipewire.conf");
+        let lib = find_file(&plugin.join("usr/lib"), "libasound_module_pcm_pipewire.so")
+            .and_then(|so| so.parent().map(Path::to_path_buf))
+            .filter(|_| conf.exists())
+            .unwrap_or_else(|| {
+                panic!(
+                    "the PipeWire ALSA plugin is not in {}: run `make test` (scripts/install-deps.sh test unpacks it)",
+                    plugin.display()
+                )
+            });
+        let runtime = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(
+            home.path().join(".asoundrc"),
+            format!(
+                "pcm_type.pipewire {{ lib \"{lib}/libasound_module_pcm_pipewire.so\" }}\n\
+                 ctl_type.pipewire {{ lib \"{lib}/libasound_module_ctl_pipewire.so\" }}\n\
+                 <{conf}>\n\
+                 pcm.!default {{ type pipewire }}\nctl.!default {{ type pipewire }}\n",
+                lib = lib.display(),
+                conf = conf.display()
+            ),
+        )
+        .unwrap();
+        let mut pw = Self { runtime, home, children: Vec::new(), dbus: None, plays: Default::default() };
+        let bus = pw.runtime.path().join("bus");
+        let out = Command::new("dbus-daemon")
+            .args(["--session", "--fork", "--print-pid"])
+            .arg(format!("--address=unix:path={}", bus.display()))
+            .output()
+            .expect("start dbus-daemon");
+        assert!(out.status.success(), "dbus-daemon did not start");
+        pw.dbus = String::from_utf8_lossy(&out.stdout).trim().parse().ok();
+        pw.children.push(pw.spawn(Command::new("pipewire")));
+        pw.wait_for("pipewire's socket", |pw| pw.runtime.path().join("pipewire-0").exists());
+        pw.children.push(pw.spawn(Command::new("wireplumber")));
+        for (name, description) in std::iter::once(&("mic", "Test-microphone")).chain(extra) {
+            let node = format!(
+                "{{ factory.name=support.null-audio-sink node.name={name} node.description=\"{description}\" \
+                 media.class=Audio/Source/Virtual object.linger=true audio.format=S16LE audio.rate=48000 \
+                 audio.channels=1 audio.position=[ MONO ] }}"
+            );
+            let mut c = Command::new("pw-cli");
+            c.args(["create-node", "adapter", &node]);
+            assert!(pw.run(c).status.success(), "pw-cli could not make the source {name}");
+        }
+        // WirePlumber makes the first source the default; make sure it is `mic`.
+        pw.wait_for("WirePlumber to choose a default source", |pw| {
+            let mut c = Command::new("pw-metadata");
+            c.args(["0", "default.audio.source"]);
+            String::from_utf8_lossy(&pw.run(c).stdout).contains("value")
+        });
+        let mut c = Command::new("pw-metadata");
+        c.args(["0", "default.audio.source", r#"{"name":"mic"}"#]);
+        assert!(pw.run(c).status.success());
+        if pulse {
+            let mut c = Command::new("pipewire");
+            c.args(["-c", "pipewire-pulse.conf"]);
+            pw.children.push(pw.spawn(c));
+            pw.wait_for("pipewire-pulse's socket", |pw| pw.runtime.path().join("pulse/native").exists());
+        }
+        pw
+    }
+
+    fn spawn(&self, mut c: Command) -> Child {
+        self.env(&mut c);
+        c.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start a PipeWire process")
+    }
+
+    fn run(&self, mut c: Command) -> Output {
+        self.env(&mut c);
+        c.output().expect("run a PipeWire tool")
+    }
+
+    fn wait_for(&self, what: &str, ready: impl Fn(&Self) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !ready(self) {
+            assert!(Instant::now() < deadline, "waited 10 s for {what}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Plays a WAV (mono) into the named virtual source.
+    pub fn play_into(&self, source: &str, wav: &Path) -> Child {
+        let n = self.plays.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let node = format!("test-player-{n}");
+        // WirePlumber links no player into a source: link it by hand. An
+        // unlinked player waits, so nothing is lost before the link.
+        let mut c = Command::new("pw-play");
+        c.args(["--target=0", "-P", &format!("{{ node.name={node} }}")]).arg(wav);
+        let player = self.spawn(c);
+        let port = format!("{node}:output_MONO");
+        self.wait_for("the player's port", |pw| {
+            let mut c = Command::new("pw-link");
+            c.arg("-o");
+            String::from_utf8_lossy(&pw.run(c).stdout).lines().any(|l| l.trim() == port)
+        });
+        let mut c = Command::new("pw-link");
+        c.args([port.as_str(), &format!("{source}:input_MONO")]);
+        assert!(self.run(c).status.success(), "pw-link {port} into {source}");
+        player
+    }
+}
+
+impl Mic for PipeWire {
+    fn server(&self) -> &'static str {
+        "PipeWire"
+    }
+
+    fn env(&self, c: &mut Command) {
+        c.env("XDG_RUNTIME_DIR", self.runtime.path())
+            .env("HOME", self.home.path())
+            .env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", self.runtime.path().join("bus").display()))
+            .env_remove("PULSE_SERVER");
+    }
+
+    fn play(&self, wav: &Path) -> Child {
+        self.play_into("mic", wav)
+    }
+
+    fn kill_server(&self) {
+        if let Some(pipewire) = self.children.first() {
+            kill_and_wait(pipewire.id(), "-9");
+        }
+    }
+}
+
+impl Drop for PipeWire {
+    fn drop(&mut self) {
+        for child in self.children.iter_mut().rev() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if let Some(pid) = self.dbus {
+            kill_and_wait(pid, "-TERM");
         }
     }
 }
