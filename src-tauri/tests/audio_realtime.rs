@@ -296,3 +296,78 @@ fn start_latency(mic: &impl Mic) {
     println!("{}: first samples after {waits:?} ms", mic.server());
     assert!(waits.iter().all(|&ms| ms > 0.0 && ms < 1_000.0), "{waits:?}");
 }
+
+/// The microphones by the names the desktop shows, the default marked, a
+/// speaker's monitor left out unless asked; and `--device ID` records from
+/// that one, not the default.
+fn chosen_microphone(mic: &impl Mic) {
+    let dir = tempfile::tempdir().unwrap();
+    let listed = mic.command(&["devices", "--json"]).output().unwrap();
+    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let inputs: Vec<&serde_json::Value> = list.as_array().unwrap().iter().filter(|d| d["input"] == true).collect();
+    let second = inputs.iter().find(|d| d["id"] == "second").unwrap_or_else(|| panic!("the second source: {list}"));
+    assert_eq!(second["name"], "Second-microphone", "listed by its description");
+    assert_eq!(second["default_input"], false);
+    assert_eq!(inputs.iter().filter(|d| d["default_input"] == true).count(), 1, "one default: {list}");
+    assert!(!inputs.iter().any(|d| d["id"].as_str().is_some_and(|id| id.starts_with("alsa:"))), "no ALSA plugins");
+    assert!(
+        !inputs.iter().any(|d| d["id"] == "second-feed.monitor"),
+        "a monitor that is not the default is left out: {list}"
+    );
+    let all = mic.command(&["devices", "--all", "--json"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&all.stdout).contains("\"alsa:"), "--all adds ALSA's own devices");
+    assert!(!String::from_utf8_lossy(&listed.stderr).contains("ALSA lib"));
+
+    // Different signals into the default and into the second source.
+    let (a, b) = (noise(48_000 * 12, 0xA0), noise(48_000 * 12, 0xB0));
+    let (wav_a, wav_b) = (dir.path().join("a.wav"), dir.path().join("b.wav"));
+    write_wav(&wav_a, 48_000, &a);
+    write_wav(&wav_b, 48_000, &b);
+    let mut players = [mic.play(&wav_a), mic.play_into("second", &wav_b)];
+    std::thread::sleep(Duration::from_millis(500));
+    let out = dir.path().join("chosen.wav");
+    let rec = Recording::start(mic.command(&[
+        "record",
+        "--device",
+        "second",
+        "--seconds",
+        "3",
+        "--quality",
+        "studio",
+        "--rate",
+        "48000",
+        "--out",
+        out.to_str().unwrap(),
+    ]));
+    let (ok, summary, stderr) = rec.finish();
+    for p in &mut players {
+        let _ = p.kill();
+        let _ = p.wait();
+    }
+    assert!(ok, "{stderr:?}");
+    assert_eq!(summary["device"], "Second-microphone", "{summary}");
+    let (_, take) = read_wav(&out);
+    let window = &take[take.len() / 2..take.len() / 2 + 64];
+    assert!(find(&b, window).is_some(), "the take is the chosen source's signal ({})", mic.server());
+    assert!(find(&a, window).is_none(), "not the default's");
+    let missing = mic
+        .command(&["record", "--device", "nowhere", "--seconds", "1", "--out"])
+        .arg(dir.path().join("x.wav"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no audio device named \"nowhere\""));
+}
+
+#[test]
+fn pulseaudio_records_from_the_chosen_microphone() {
+    let _one = serial();
+    chosen_microphone(&Pulse::with_sources(&[("second", "Second-microphone")]));
+}
+
+#[test]
+fn pipewire_records_from_the_chosen_microphone() {
+    let _one = serial();
+    chosen_microphone(&PipeWire::with_sources(&[("second", "Second-microphone")]));
+}

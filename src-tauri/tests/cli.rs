@@ -448,3 +448,38 @@ fn restore_refuses_an_archive_that_is_not_a_backup_and_writes_nothing() {
     assert!(!root.path().join("escaped.wav").exists());
     assert!(!into.join("mockloop.sqlite3").exists());
 }
+
+/// A machine with no sound server and no sound card: ALSA would print
+/// "cannot find card '0'" and the like; mockloop says one thing, in words,
+/// and ALSA's own lines only with --verbose.
+#[test]
+fn alsa_diagnostics_stay_off_stderr_unless_verbose() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mockloop"))
+            .args(args)
+            .env("MOCKLOOP_DATA_DIR", dir.path())
+            .env("HOME", home.path())
+            .env("XDG_RUNTIME_DIR", home.path())
+            .env_remove("PULSE_SERVER")
+            .output()
+            .expect("run mockloop")
+    };
+    let out_file = dir.path().join("take.wav");
+    let out = dir.path().join("take.wav").to_string_lossy().into_owned();
+    let record = run(&["record", "--seconds", "1", "--out", &out]);
+    assert_eq!(record.status.code(), Some(1));
+    let said = text(&record.stderr);
+    assert!(!said.contains("ALSA lib"), "{said}");
+    assert_eq!(said.lines().count(), 1, "one line: {said}");
+    assert!(said.starts_with("error: ") && said.contains("microphone"), "{said}");
+    assert!(!out_file.exists() && !dir.path().join("take.wav.part").exists(), "nothing left behind");
+
+    let devices = run(&["devices"]);
+    assert!(devices.status.success(), "{}", text(&devices.stderr));
+    assert!(!text(&devices.stderr).contains("ALSA lib"), "{}", text(&devices.stderr));
+
+    let verbose = run(&["--verbose", "record", "--seconds", "1", "--out", &out]);
+    assert!(text(&verbose.stderr).contains("ALSA lib"), "--verbose lets ALSA speak: {}", text(&verbose.stderr));
+}

@@ -72,13 +72,15 @@ fn socket_path() -> Option<PathBuf> {
     Some(PathBuf::from(std::env::var_os("XDG_RUNTIME_DIR")?).join("pulse/native"))
 }
 
-/// The cookie PulseAudio authenticates clients by (PipeWire needs none).
+/// The cookie PulseAudio authenticates clients by (PipeWire checks none).
 fn cookie() -> Vec<u8> {
     let from_env = std::env::var_os("PULSE_COOKIE").map(PathBuf::from);
     let home = dirs::home_dir();
     let candidates =
         from_env.into_iter().chain(home.iter().flat_map(|h| [h.join(".config/pulse/cookie"), h.join(".pulse-cookie")]));
-    candidates.filter_map(|path| std::fs::read(path).ok()).next().unwrap_or_default()
+    // The protocol's cookie is 256 bytes; a server that needs none (PipeWire)
+    // still refuses one of another length.
+    candidates.filter_map(|path| std::fs::read(path).ok()).find(|c| c.len() == 256).unwrap_or_else(|| vec![0; 256])
 }
 
 fn text(s: &CStr) -> String {

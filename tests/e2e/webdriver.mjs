@@ -138,7 +138,10 @@ export { sleep, waitFor };
 /**
  * A PulseAudio server of the test's own with a null sink "mic" whose monitor
  * is the default source: what is played into "mic" is what the app's
- * microphone hears, in real time. `env` points a process at it.
+ * microphone hears, in real time. `env` points a process at it. A silent
+ * low-latency stream plays into the sink all along, as a microphone
+ * delivers all along: an idle null sink renders in 2 s blocks, which would
+ * start every take up to 2 s late, unlike any microphone.
  */
 export async function startPulse(runtimeDir) {
   const env = { ...process.env, XDG_RUNTIME_DIR: runtimeDir, HOME: runtimeDir };
@@ -156,6 +159,12 @@ export async function startPulse(runtimeDir) {
       return false;
     }
   });
+  const keepAlive = spawn(
+    "pacat",
+    ["-p", "--raw", "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=20", "-d", "mic", "/dev/zero"],
+    { env, stdio: "ignore" },
+  );
+  await sleep(2_100);
   return {
     env: { XDG_RUNTIME_DIR: runtimeDir },
     /** Plays a WAV into the microphone; resolves when it has been played. */
@@ -166,6 +175,7 @@ export async function startPulse(runtimeDir) {
       );
     },
     stop() {
+      keepAlive.kill();
       try {
         process.kill(Number(readFileSync(`${runtimeDir}/pulse/pid`, "utf8").trim()));
       } catch {

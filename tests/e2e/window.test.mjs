@@ -160,9 +160,15 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await shot("02b-question-1024x640");
   await session.cmd("POST", "/window/rect", { width: 1280, height: 800 });
 
-  // Answer aloud, recorded.
-  await click("record-toggle");
+  // Answer aloud, recorded: Space starts it, and the button turns red
+  // (says Stop) once audio flows; the window times that.
+  await session.cmd("POST", "/actions", {
+    actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: " " }, { type: "keyUp", value: " " }] }],
+  });
   await waitFor("recording to start", async () => (await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"));
+  const startMs = Number(await session.cmd("GET", `/element/${await session.find('[data-testid="record-toggle"]')}/attribute/data-start-ms`));
+  console.log(`record: Space to audio flowing in ${startMs} ms`);
+  assert.ok(startMs > 0 && startMs < 1_000, `recording starts at once (${startMs} ms)`);
   const speaking = pulse.play(path.join(work, "answer.wav"));
   // The meter moves while the candidate speaks.
   const meter = await session.find('[data-testid="level-meter"]');

@@ -34,7 +34,10 @@ pub fn devices(json: bool, all: bool) -> i32 {
         return if print_json(&list) { 0 } else { 1 };
     }
     if list.is_empty() {
-        println!("no audio devices found");
+        println!(
+            "no microphones or speakers found: no sound server (PulseAudio or PipeWire) answers and ALSA sees no sound card{}",
+            if all { "" } else { " (mockloop devices --all lists ALSA's plugins)" }
+        );
     }
     for d in &list {
         let roles = [(d.input, "input"), (d.output, "output")]

@@ -105,10 +105,16 @@ pub trait Mic {
     fn server(&self) -> &'static str;
     /// Points a command at this server (and away from any other).
     fn env(&self, c: &mut Command);
-    /// Plays a WAV into the microphone; returns the player process.
-    fn play(&self, wav: &Path) -> Child;
+    /// Plays a WAV into the named source (`mic`, or one made with
+    /// `with_sources`); returns the player process.
+    fn play_into(&self, source: &str, wav: &Path) -> Child;
     /// Kills the sound server: for ALSA's default device the microphone is gone.
     fn kill_server(&self);
+
+    /// Plays a WAV into the default microphone; returns the player process.
+    fn play(&self, wav: &Path) -> Child {
+        self.play_into("mic", wav)
+    }
 
     /// `mockloop` with these arguments, on this server.
     fn command(&self, args: &[&str]) -> Command {
@@ -145,7 +151,8 @@ impl Pulse {
         Self::with_sources(&[])
     }
 
-    /// With more null sinks, `(name, description)`, each a source through its monitor.
+    /// With more sources, `(name, description)`: each a real source (not a
+    /// monitor) remapped from the monitor of a null sink `NAME-feed`.
     pub fn with_sources(extra: &[(&str, &str)]) -> Self {
         require("pulseaudio");
         require("pactl");
@@ -159,8 +166,9 @@ impl Pulse {
         let mut args: Vec<String> = ["-D", "--exit-idle-time=-1", "-n"].map(String::from).to_vec();
         args.push("--load=module-null-sink sink_name=mic format=s16le rate=48000 channels=1 sink_properties=device.description=Test-microphone".into());
         for (name, description) in extra {
+            args.push(format!("--load=module-null-sink sink_name={name}-feed format=s16le rate=48000 channels=1"));
             args.push(format!(
-                "--load=module-null-sink sink_name={name} format=s16le rate=48000 channels=1 sink_properties=device.description={description}"
+                "--load=module-remap-source master={name}-feed.monitor source_name={name} source_properties=device.description={description}"
             ));
         }
         args.push("--load=module-native-protocol-unix".into());
@@ -206,14 +214,6 @@ impl Pulse {
         c.output().expect("run pactl")
     }
 
-    /// Plays a WAV into the named sink.
-    pub fn play_into(&self, sink: &str, wav: &Path) -> Child {
-        let mut c = Command::new("paplay");
-        c.args(["-d", sink]).arg(wav);
-        self.env(&mut c);
-        c.spawn().expect("run paplay")
-    }
-
     fn pid(&self) -> Option<u32> {
         std::fs::read_to_string(self.runtime.path().join("pulse/pid")).ok()?.trim().parse().ok()
     }
@@ -228,8 +228,12 @@ impl Mic for Pulse {
         c.env("XDG_RUNTIME_DIR", self.runtime.path()).env("HOME", self.home.path()).env_remove("PULSE_SERVER");
     }
 
-    fn play(&self, wav: &Path) -> Child {
-        self.play_into("mic", wav)
+    fn play_into(&self, source: &str, wav: &Path) -> Child {
+        let sink = if source == "mic" { "mic".to_owned() } else { format!("{source}-feed") };
+        let mut c = Command::new("paplay");
+        c.args(["-d", &sink]).arg(wav);
+        self.env(&mut c);
+        c.spawn().expect("run paplay")
     }
 
     fn kill_server(&self) {
@@ -384,9 +388,14 @@ impl PipeWire {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+}
 
-    /// Plays a WAV (mono) into the named virtual source.
-    pub fn play_into(&self, source: &str, wav: &Path) -> Child {
+impl Mic for PipeWire {
+    fn server(&self) -> &'static str {
+        "PipeWire"
+    }
+
+    fn play_into(&self, source: &str, wav: &Path) -> Child {
         let n = self.plays.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let node = format!("test-player-{n}");
         // WirePlumber links no player into a source: link it by hand. An
@@ -405,22 +414,12 @@ impl PipeWire {
         assert!(self.run(c).status.success(), "pw-link {port} into {source}");
         player
     }
-}
-
-impl Mic for PipeWire {
-    fn server(&self) -> &'static str {
-        "PipeWire"
-    }
 
     fn env(&self, c: &mut Command) {
         c.env("XDG_RUNTIME_DIR", self.runtime.path())
             .env("HOME", self.home.path())
             .env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}", self.runtime.path().join("bus").display()))
             .env_remove("PULSE_SERVER");
-    }
-
-    fn play(&self, wav: &Path) -> Child {
-        self.play_into("mic", wav)
     }
 
     fn kill_server(&self) {
