@@ -11,6 +11,14 @@ use std::sync::Mutex;
 use std::time::Duration;
 use support::{find, noise, read_wav, require, write_wav, Mic, PipeWire, Pulse, Recording};
 
+/// `mockloop record` of `seconds` at the source's 48 kHz into `out`,
+/// nothing converted, so samples compare exactly.
+fn studio_take(mic: &impl Mic, seconds: u32, out: &std::path::Path, extra: &[&str]) -> std::process::Command {
+    let mut c = mic.command(&["record", "--quality", "studio", "--rate", "48000", "--seconds"]);
+    c.arg(seconds.to_string()).arg("--out").arg(out).args(extra);
+    c
+}
+
 /// One test body, run on each sound server.
 macro_rules! on_both_servers {
     ($body:ident: $pulse:ident, $pipewire:ident) => {
@@ -49,17 +57,7 @@ fn sample_for_sample(mic: &impl Mic) {
     write_wav(&source, 48_000, &played);
     let out = dir.path().join("take.wav");
 
-    let rec = Recording::start(mic.command(&[
-        "record",
-        "--seconds",
-        "65",
-        "--quality",
-        "studio",
-        "--rate",
-        "48000",
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+    let rec = Recording::start(studio_take(mic, 65, &out, &[]));
     let status = mic.play(&source).wait().unwrap();
     assert!(status.success(), "the player failed");
     let (ok, summary, stderr) = rec.finish();
@@ -200,17 +198,7 @@ fn killed_take(mic: &impl Mic) {
         let out = dir.path().join(format!("killed-{round}.wav"));
         let mut player = mic.play(&source);
         std::thread::sleep(Duration::from_millis(300));
-        let mut rec = Recording::start(mic.command(&[
-            "record",
-            "--seconds",
-            "60",
-            "--quality",
-            "studio",
-            "--rate",
-            "48000",
-            "--out",
-            out.to_str().unwrap(),
-        ]));
+        let mut rec = Recording::start(studio_take(mic, 60, &out, &[]));
         std::thread::sleep(wait);
         let alive_for = rec.acknowledged_at.elapsed();
         rec.child.kill().unwrap(); // SIGKILL: no chance to finish the file
@@ -250,17 +238,7 @@ fn device_gone(mic: &impl Mic) {
     write_wav(&source, 48_000, &noise(48_000 * 20, 3));
     let out = dir.path().join("lost.wav");
     let mut player = mic.play(&source);
-    let rec = Recording::start(mic.command(&[
-        "record",
-        "--seconds",
-        "60",
-        "--quality",
-        "studio",
-        "--rate",
-        "48000",
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+    let rec = Recording::start(studio_take(mic, 60, &out, &[]));
     std::thread::sleep(Duration::from_secs(2));
     // The audio server dies: for ALSA's default device the microphone is gone.
     mic.kill_server();
@@ -327,19 +305,7 @@ fn chosen_microphone(mic: &impl Mic) {
     let mut players = [mic.play(&wav_a), mic.play_into("second", &wav_b)];
     std::thread::sleep(Duration::from_millis(500));
     let out = dir.path().join("chosen.wav");
-    let rec = Recording::start(mic.command(&[
-        "record",
-        "--device",
-        "second",
-        "--seconds",
-        "3",
-        "--quality",
-        "studio",
-        "--rate",
-        "48000",
-        "--out",
-        out.to_str().unwrap(),
-    ]));
+    let rec = Recording::start(studio_take(mic, 3, &out, &["--device", "second"]));
     let (ok, summary, stderr) = rec.finish();
     for p in &mut players {
         let _ = p.kill();

@@ -307,7 +307,18 @@ pub fn capture_target(device: Option<&str>) -> Result<CaptureTarget, DeviceError
             };
             CaptureTarget { pcm, name: source.description.clone(), rate: Some(source.rate) }
         }
-        (Some(id), None) => CaptureTarget { pcm: id.to_owned(), name: id.to_owned(), rate: None },
+        // No sound server: an ALSA device, by its name or description
+        // (`mockloop devices --all`), or a device string such as `hw:1,0`.
+        (Some(id), None) => {
+            let hints = alsa_hints();
+            let pcm = hints
+                .iter()
+                .find(|(name, desc, input, _)| *input && (name == id || desc == id))
+                .map(|(name, ..)| name.clone())
+                .or_else(|| id.contains(':').then(|| id.to_owned()))
+                .ok_or_else(|| DeviceError::NotFound(id.to_owned()))?;
+            CaptureTarget { pcm, name: id.to_owned(), rate: None }
+        }
     })
 }
 
