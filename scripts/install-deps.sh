@@ -49,7 +49,7 @@ pw_alsa=target/test-deps/pipewire-alsa
 if [ "$what" = test ] && [ -z "$(find "$pw_alsa" -name libasound_module_pcm_pipewire.so 2>/dev/null)" ]; then
   echo "Unpacking PipeWire's ALSA plugin into $pw_alsa"
   rm -rf "$pw_alsa" && mkdir -p "$pw_alsa"
-  (cd "$pw_alsa" && apt-get download -qq pipewire-alsa 2>/dev/null && dpkg-deb -x pipewire-alsa_*.deb . && rm -f pipewire-alsa_*.deb)
+  (cd "$pw_alsa" && apt-get download -qq pipewire-alsa && dpkg-deb -x pipewire-alsa_*.deb . && rm -f pipewire-alsa_*.deb)
 fi
 
 if [ "$what" = test ] && ! command -v tauri-driver >/dev/null; then
