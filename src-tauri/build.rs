@@ -1,5 +1,5 @@
-//! tauri.conf.json lives at the repository root (the product owner's
-//! layout). The window's commands come from `src/command_list.rs`, the list
+//! The app package's build script (the package is the root manifest, so
+//! this runs beside tauri.conf.json). The window's commands come from `src/command_list.rs`, the list
 //! `ipc.rs` registers: tauri-build makes an `allow-<command>` permission for
 //! each, and this script gathers them into one permission set, `window`,
 //! which the capability grants. A command is so never registered without
@@ -16,7 +16,8 @@ macro_rules! window_commands {
 const COMMANDS: &[&str] = include!("src/command_list.rs");
 
 fn main() {
-    println!("cargo:rerun-if-changed=src/command_list.rs");
+    println!("cargo:rerun-if-changed=src-tauri/src/command_list.rs");
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
     if let Err(e) = build() {
         eprintln!("tauri-build failed: {e:#}");
         std::process::exit(1);
@@ -43,7 +44,10 @@ fn build() -> Result<(), Box<dyn std::error::Error>> {
     // in a build script that ends right after is harmless.
     let pattern: &'static str = Box::leak(format!("{}/*.toml", out.display()).into_boxed_str());
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS).permissions_path_pattern(pattern);
-    let attributes = tauri_build::Attributes::new().config_path("../tauri.conf.json").app_manifest(manifest);
+    // The build runs in the repository root (the app package's folder),
+    // beside tauri.conf.json; the capabilities are the app's, in src-tauri/.
+    let attributes =
+        tauri_build::Attributes::new().capabilities_path_pattern("src-tauri/capabilities/**/*").app_manifest(manifest);
     tauri_build::try_build(attributes)?;
     Ok(())
 }

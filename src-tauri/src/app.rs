@@ -383,7 +383,7 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
             }
             Ok(())
         })
-        .build(tauri::generate_context!("../tauri.conf.json"));
+        .build(tauri::generate_context!());
     let app = match result {
         Ok(app) => app,
         Err(e) => {

@@ -77,7 +77,7 @@ mod tests {
 
     /// Where the generated TypeScript is committed.
     fn committed() -> std::path::PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts")
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts")
     }
 
     #[test]

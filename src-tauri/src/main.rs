@@ -1,8 +1,5 @@
-//! `mockloop`: with no arguments, the desktop app; with a subcommand, a
-//! headless tool over the same core (see `mockloop --help`).
-
-// A release build on Windows should not open a console next to the window.
-#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+//! `mockloop`: the headless commands over the core (see `mockloop --help`);
+//! with no subcommand it starts the desktop app, `mockloop-window`.
 
 mod cli;
 mod window;

@@ -214,8 +214,8 @@ fn run_report_for_a_mentor_in_markdown_and_html() {
 }
 
 #[test]
-fn headless_commands_work_without_the_window_library_and_the_window_says_what_is_missing() {
-    // The binary alone, without libmockloop_window beside it.
+fn headless_commands_work_without_the_window_and_the_window_says_what_is_missing() {
+    // The command line alone, without mockloop-window beside it.
     let alone = tempfile::tempdir().unwrap();
     let bin = alone.path().join("mockloop");
     std::fs::copy(env!("CARGO_BIN_EXE_mockloop"), &bin).unwrap();
@@ -226,8 +226,37 @@ fn headless_commands_work_without_the_window_library_and_the_window_says_what_is
     let window = Command::new(&bin).env("DISPLAY", ":0").output().unwrap();
     assert_eq!(window.status.code(), Some(1));
     let err = text(&window.stderr);
-    assert!(err.starts_with("error: cannot open the window: ") && err.contains("mockloop_window"), "{err}");
+    assert!(err.starts_with("error: cannot open the window: ") && err.contains("mockloop-window"), "{err}");
     assert!(err.contains("The headless commands still work"), "{err}");
+}
+
+/// The shared libraries an executable is linked against, as the dynamic
+/// loader resolves them.
+fn linked(bin: &str) -> String {
+    let out = Command::new("ldd").arg(bin).output().expect("ldd is part of every glibc system");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn the_command_line_never_links_gtk_or_webkit_and_the_window_does() {
+    let cli = linked(env!("CARGO_BIN_EXE_mockloop"));
+    for library in ["libgtk-3", "libwebkit2gtk", "libjavascriptcoregtk", "libsoup"] {
+        assert!(!cli.contains(library), "mockloop links {library}:\n{cli}");
+    }
+    let window = linked(env!("CARGO_BIN_EXE_mockloop-window"));
+    assert!(window.contains("libwebkit2gtk-4.1") && window.contains("libgtk-3"), "{window}");
+    println!("shared libraries: mockloop {}, mockloop-window {}", cli.lines().count(), window.lines().count());
+}
+
+#[test]
+fn the_window_refuses_arguments_it_does_not_know() {
+    let out = Command::new(env!("CARGO_BIN_EXE_mockloop-window")).arg("--data-dri").arg("/tmp").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("error: unknown argument"), "{}", text(&out.stderr));
+    let version = Command::new(env!("CARGO_BIN_EXE_mockloop-window")).arg("--version").output().unwrap();
+    assert_eq!(text(&version.stdout).trim(), format!("mockloop-window {}", env!("CARGO_PKG_VERSION")));
 }
 
 /// A 16-bit mono WAV with `samples`, and optionally a chunk after the audio.

@@ -56,7 +56,7 @@ const recordLabel = async (session) => session.text(await session.find('[data-te
 
 /** The pids of mockloop windows on `dataDir`. */
 function windows(dataDir) {
-  const found = spawnSync("pgrep", ["-f", `mockloop --data-dir ${dataDir}$`], { encoding: "utf8" });
+  const found = spawnSync("pgrep", ["-f", `mockloop-window --data-dir ${dataDir}$`], { encoding: "utf8" });
   return found.stdout.split("\n").filter(Boolean).map(Number);
 }
 

@@ -277,7 +277,7 @@ fn find_file(dir: &Path, name: &str) -> Option<PathBuf> {
 pub fn pipewire_alsa() -> PathBuf {
     std::env::var_os("MOCKLOOP_PIPEWIRE_ALSA")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-deps/pipewire-alsa"))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-deps/pipewire-alsa"))
 }
 
 /// A PipeWire server of the test's own (with WirePlumber and a session

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 /// Loops shipped in the binary, as (file name, text). Embedded at compile
 /// time so a damaged install can never lose them.
 const BUILTIN: &[(&str, &str)] = &[
-    ("microsoft-pm.toml", include_str!("../../assets/loops/microsoft-pm.toml")),
-    ("microsoft-pmm.toml", include_str!("../../assets/loops/microsoft-pmm.toml")),
+    ("microsoft-pm.toml", include_str!("../../../assets/loops/microsoft-pm.toml")),
+    ("microsoft-pmm.toml", include_str!("../../../assets/loops/microsoft-pmm.toml")),
 ];
 
 /// Every loop that loaded, and every problem with the files that did not.
