@@ -220,11 +220,30 @@ pub async fn draft(app: AppHandle, run_id: Option<i64>, position: Option<usize>)
     session_blocking(app, move |s| s.draft(target).map_err(|e| e.to_string())).await
 }
 
-/// Where this window keeps its data, for the settings screen.
+/// What the settings screen's "About" says: which mockloop this is and
+/// where it keeps the candidate's data.
+#[derive(Serialize, specta::Type)]
+pub struct About {
+    /// This build's version, the same `mockloop --version` prints.
+    version: String,
+    /// The licence mockloop is distributed under (an SPDX name).
+    licence: String,
+    /// The data folder this window has open (absolute).
+    data_folder: String,
+    /// The executable running this window, so an installed copy can be
+    /// told from one built from source.
+    executable: String,
+}
+
 #[tauri::command]
 #[specta::specta]
-pub async fn data_folder(app: AppHandle) -> Result<String, String> {
-    Ok(app.state::<AudioState>().data_dir.display().to_string())
+pub async fn about(app: AppHandle) -> Result<About, String> {
+    Ok(About {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        licence: env!("CARGO_PKG_LICENSE").to_string(),
+        data_folder: app.state::<AudioState>().data_dir.display().to_string(),
+        executable: std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default(),
+    })
 }
 
 /// The window calls this once the home screen is interactive. With

@@ -15,7 +15,7 @@ window_commands![
     app::draft,
     app::start_fresh,
     app::backup_now,
-    app::data_folder,
+    app::about,
     app::ui_ready,
     app::set_target_date,
     app::dashboard,

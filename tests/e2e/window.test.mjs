@@ -93,12 +93,17 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await session.waitFor('[data-testid="loop-card-microsoft-pmm"]');
   await shot("01-home");
 
-  // Settings: the data folder is named, the microphone test meter moves
+  // Settings: the data folder and this build are named, the microphone test meter moves
   // with speech (and keeps nothing), and the answer warning is moved to
   // 178 s so that it fires 2 s into the first (180 s) answer.
   await click("nav-settings");
   const folderShown = await session.waitFor('[data-testid="data-folder"]');
   await waitFor("the data folder to be named", async () => (await session.text(folderShown)) === dataDir);
+  // About: the version `mockloop --version` prints, the licence, the executable.
+  const version = execFileSync(app, ["--version"], { encoding: "utf8" }).trim();
+  assert.equal(`mockloop ${await session.text(await session.find('[data-testid="about-version"]'))}`, version);
+  assert.equal(await session.text(await session.find('[data-testid="about-licence"]')), "MIT");
+  assert.match(await session.text(await session.find('[data-testid="about-executable"]')), /mockloop-window$/);
   await click("mic-test");
   const testMeter = await session.find('[data-testid="test-meter"]');
   const testSpeech = pulse.play(path.join(work, "answer.wav"));

@@ -38,8 +38,7 @@ export const commands = {
 	 *  its path.
 	 */
 	backupNow: () => __TAURI_INVOKE<string>("backup_now"),
-	/**  Where this window keeps its data, for the settings screen. */
-	dataFolder: () => __TAURI_INVOKE<string>("data_folder"),
+	about: () => __TAURI_INVOKE<About>("about"),
 	/**
 	 *  The window calls this once the home screen is interactive. With
 	 *  `MOCKLOOP_ANNOUNCE_READY` set, a line on stdout says so: how the
@@ -84,6 +83,24 @@ export const events = {
 };
 
 /* Types */
+/**
+ *  What the settings screen's "About" says: which mockloop this is and
+ *  where it keeps the candidate's data.
+ */
+export type About = {
+	/**  This build's version, the same `mockloop --version` prints. */
+	version: string,
+	/**  The licence mockloop is distributed under (an SPDX name). */
+	licence: string,
+	/**  The data folder this window has open (absolute). */
+	data_folder: string,
+	/**
+	 *  The executable running this window, so an installed copy can be
+	 *  told from one built from source.
+	 */
+	executable: string,
+};
+
 /**  What the user can do to a running rehearsal. */
 export type Action = 
 /**  Move on (next probe, question, assessment or round). */
