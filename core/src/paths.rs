@@ -6,13 +6,16 @@ use std::path::{Path, PathBuf};
 pub const DATA_DIR_ENV: &str = "MOCKLOOP_DATA_DIR";
 
 /// The data dir: `explicit` if given (from `--data-dir` or
-/// `MOCKLOOP_DATA_DIR`), else the platform's app-data folder
-/// (`~/.local/share/mockloop` on Linux).
+/// `MOCKLOOP_DATA_DIR`), else the platform's local app-data folder:
+/// `~/.local/share/mockloop` on Linux, `~/Library/Application
+/// Support/mockloop` on macOS, `%LOCALAPPDATA%\mockloop` on Windows (the
+/// local, not the roaming, profile: hours of recordings must not be copied
+/// to a server at every sign-in).
 pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
     if let Some(dir) = explicit {
         return Ok(dir.to_path_buf());
     }
-    dirs::data_dir()
+    dirs::data_local_dir()
         .map(|d| d.join("mockloop"))
         .ok_or_else(|| format!("cannot find this system's app-data folder; pass --data-dir DIR or set {DATA_DIR_ENV}"))
 }
@@ -20,7 +23,7 @@ pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, String> {
 /// Where `mockloop demo-data` writes when no folder is named: beside the
 /// real data, never in it (`~/.local/share/mockloop-demo` on Linux).
 pub fn demo_dir() -> Result<PathBuf, String> {
-    dirs::data_dir()
+    dirs::data_local_dir()
         .map(|d| d.join("mockloop-demo"))
         .ok_or_else(|| "cannot find this system's app-data folder; pass --data-dir DIR".to_owned())
 }
