@@ -1,20 +1,23 @@
 # The two commands a new machine needs (see README.md):
 #   make run    install what is missing, build, open the app
-#   make test   install what is missing, build once, run every test
+#   make test   install what is missing, build once, run every test, then
+#               build the .deb and .rpm and test the installed package
+#               (installing a package needs root, as CI is)
+# And: make package (the .deb and .rpm), make icons (from assets/icons/icon.svg).
 # Everything builds into the one ./target directory.
 
 CARGO ?= cargo
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test deps-run deps-test ui build lint test-rust test-ui test-e2e bindings
+.PHONY: run test deps-run deps-test ui build lint test-rust test-ui test-e2e bindings package test-package icons
 
-# The binary loads the window from libmockloop_window beside it: build the
-# whole app package (binary and library), then start it.
+# `mockloop` with no subcommand execs `mockloop-window` from beside itself:
+# build the whole app package (both executables), then start it.
 run: deps-run ui
 	$(CARGO) build -p mockloop-app
 	target/debug/mockloop
 
-test: deps-test ui build lint test-rust test-ui test-e2e
+test: deps-test ui build lint test-rust test-ui test-e2e test-package
 
 deps-run:
 	scripts/install-deps.sh run
@@ -48,3 +51,25 @@ test-ui:
 
 test-e2e: build
 	node --test --test-reporter=spec tests/e2e/
+
+# tauri-cli, pinned in ui/package.json (the npm package), so no cargo install.
+TAURI := ui/node_modules/.bin/tauri
+
+# The .deb and .rpm, from Tauri's bundler: a release build (the profile in
+# Cargo.toml) of both executables, then the packages in
+# target/release/bundle/{deb,rpm}/. AppImage is left out: its tools are
+# downloaded from GitHub, which this project's machines cannot reach.
+package: ui
+	$(TAURI) build --ci --bundles deb,rpm
+
+# The .deb checked, installed with apt-get, used from its installed paths,
+# removed (tests/package/). Needs root.
+test-package: package
+	node --test --test-reporter=spec tests/package/
+
+# Every icon the bundles use, drawn from the one source image.
+icons:
+	$(TAURI) icon assets/icons/icon.svg --output target/icons
+	cp target/icons/32x32.png target/icons/64x64.png target/icons/128x128.png \
+	  target/icons/128x128@2x.png target/icons/icon.png target/icons/icon.icns \
+	  target/icons/icon.ico assets/icons/
