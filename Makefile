@@ -59,7 +59,7 @@ TAURI := ui/node_modules/.bin/tauri
 # Cargo.toml) of both executables, then the packages in
 # target/release/bundle/{deb,rpm}/. AppImage is left out: its tools are
 # downloaded from GitHub, which this project's machines cannot reach.
-package: ui
+package: deps-run ui
 	$(TAURI) build --ci --bundles deb,rpm
 
 # The .deb checked, installed with apt-get, used from its installed paths,

@@ -42,7 +42,7 @@ if ! dpkg-query -W -f='${Status}' mockloop 2>/dev/null | grep -q "install ok ins
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >/dev/null
   installed_here=1
 fi
-trap '[ "$installed_here" = 1 ] && apt-get purge -y -qq mockloop >/dev/null' EXIT
+trap 'if [ "$installed_here" = 1 ]; then apt-get purge -y -qq mockloop >/dev/null; fi' EXIT
 
 echo
 echo "the installed window: start-up and idle memory ($runs cold starts each)"

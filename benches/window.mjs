@@ -30,12 +30,12 @@ const option = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
-const path_option = (name, fallback) => {
+const pathOption = (name, fallback) => {
   const i = args.indexOf(name);
   return i >= 0 ? path.resolve(args[i + 1]) : fallback;
 };
-const app = path_option("--app", bin("mockloop"));
-const hello = path_option("--hello", bin("hello-tauri"));
+const app = pathOption("--app", bin("mockloop"));
+const hello = pathOption("--hello", bin("hello-tauri"));
 const cold = args.includes("--cold");
 const display = process.env.BENCH_DISPLAY ?? ":97";
 

@@ -241,7 +241,10 @@ pub async fn about(app: AppHandle) -> Result<About, String> {
     Ok(About {
         version: env!("CARGO_PKG_VERSION").to_string(),
         licence: env!("CARGO_PKG_LICENSE").to_string(),
-        data_folder: app.state::<AudioState>().data_dir.display().to_string(),
+        data_folder: {
+            let dir = &app.state::<AudioState>().data_dir;
+            std::path::absolute(dir).unwrap_or_else(|_| dir.clone()).display().to_string()
+        },
         executable: std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default(),
     })
 }

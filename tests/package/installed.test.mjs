@@ -87,13 +87,31 @@ test("the package declares its name, version and what it needs at run time", () 
   assert.equal(field("Version"), version);
   assert.equal(field("Architecture"), "amd64");
   const depends = field("Depends").split(",").map((d) => d.trim().split(" ")[0]);
-  for (const needed of ["libwebkit2gtk-4.1-0", "libgtk-3-0", "libasound2"]) {
+  // The executables need glibc 2.34 at least (objdump -T: their newest GLIBC_ symbol).
+  for (const needed of ["libc6", "libwebkit2gtk-4.1-0", "libgtk-3-0", "libasound2"]) {
     assert.ok(depends.includes(needed), `Depends names ${needed}: ${field("Depends")}`);
   }
   assert.match(field("Recommends"), /pipewire-alsa|libasound2-plugins/);
   assert.match(field("Description"), /interview loop/);
   const size = statSync(deb).size;
   assert.ok(size < 10 * 1024 * 1024, `the package is ${(size / 1048576).toFixed(1)} MB; the target is at most 10 MB`);
+});
+
+test("the package asks for at least the glibc its executables were linked against", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "mockloop-deb-"));
+  execFileSync("dpkg-deb", ["-x", deb, dir]);
+  const version = (v) => v.split(".").map(Number);
+  const newer = (a, b) => (version(a)[0] - version(b)[0] || version(a)[1] - version(b)[1]) > 0;
+  let needed = "0.0";
+  for (const exe of ["mockloop", "mockloop-window"]) {
+    const symbols = execFileSync("objdump", ["-T", path.join(dir, "usr/bin", exe)], { encoding: "utf8", maxBuffer: 64 << 20 });
+    for (const [, v] of symbols.matchAll(/GLIBC_(\d+\.\d+)/g)) if (newer(v, needed)) needed = v;
+  }
+  rmSync(dir, { recursive: true });
+  const depends = /^ Depends: (.*)$/m.exec(execFileSync("dpkg-deb", ["--info", deb], { encoding: "utf8" }))[1];
+  const declared = /libc6 \(>= (\d+\.\d+)\)/.exec(depends)?.[1];
+  assert.ok(declared, `Depends names a libc6 version: ${depends}`);
+  assert.ok(!newer(needed, declared), `the executables need glibc ${needed}; the package asks for ${declared}`);
 });
 
 test("the package holds both executables, the desktop entry, an icon at every size and the licence", () => {
@@ -190,4 +208,18 @@ test("removing and purging the package leaves the user's data alone", () => {
   assert.equal(spawnSync("dpkg-query", ["-W", "mockloop"]).status, 1, "dpkg knows nothing of mockloop any more");
   assert.deepEqual(readFileSync(path.join(dataDir, "mockloop.sqlite3")), before, "the database is untouched");
   assert.ok(statSync(take).size > 44, "the recording is still there");
+});
+
+// Not built here (they need a Mac and a Windows machine), but kept from
+// rotting: without the usage description and the entitlement macOS records
+// silence, and without the offline WebView2 installer Windows needs the network.
+test("the macOS and Windows bundles keep what capture and an offline install need", () => {
+  const bundle = config.bundle;
+  for (const target of ["dmg", "app", "msi", "nsis"]) assert.ok(bundle.targets.includes(target), `bundle.targets has ${target}`);
+  const plist = readFileSync(path.join(root, bundle.macOS.infoPlist), "utf8");
+  assert.match(plist, /<key>NSMicrophoneUsageDescription<\/key>\s*<string>[^<]{20,}<\/string>/);
+  const entitlements = readFileSync(path.join(root, bundle.macOS.entitlements), "utf8");
+  assert.match(entitlements, /<key>com\.apple\.security\.device\.audio-input<\/key>\s*<true\/>/);
+  assert.equal(bundle.windows.webviewInstallMode.type, "offlineInstaller");
+  for (const icon of bundle.icon) assert.ok(existsSync(path.join(root, icon)), `${icon} exists`);
 });
