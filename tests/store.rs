@@ -240,3 +240,55 @@ fn warning_marks_are_validated_and_shown_with_the_run() {
         }]
     );
 }
+
+#[test]
+fn deliveries_are_stored_with_their_take_recomputed_only_when_missing_and_deleted_with_it() {
+    use mockloop_core::analysis::{Delivery, Pause, VERSION};
+    use mockloop_core::readiness::{self, History};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut s = session(dir.path(), &clock);
+    s.start("microsoft-pm", None, false, 1).unwrap();
+    let (a, _) = s.begin_take().unwrap();
+    let (b, _) = s.begin_take().unwrap();
+    assert!(s.analysis_backlog().unwrap().is_empty(), "a take being recorded is not analysed");
+    s.close_take(a, Err("microphone gone".into())).unwrap();
+    s.close_take(b, Err("microphone gone".into())).unwrap();
+    let backlog: Vec<i64> = s.analysis_backlog().unwrap().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(backlog, [b, a], "newest first");
+
+    let d = Delivery {
+        version: VERSION,
+        seconds: 60.0,
+        speaking_seconds: 50.0,
+        first_speech_seconds: Some(1.5),
+        pauses: vec![Pause { start: 10.0, end: 11.2 }],
+        long_pauses: 1,
+        longest_pause_seconds: 1.2,
+        syllables: 200,
+        syllables_per_second: 4.0,
+        words_per_minute_estimate: 165.5,
+        speech_dbfs: Some(-24.0),
+        clipped_samples: 0,
+        too_quiet: false,
+    };
+    s.save_delivery(a, Ok(&d)).unwrap();
+    s.save_delivery(b, Err("not a WAV file")).unwrap();
+    assert!(s.analysis_backlog().unwrap().is_empty(), "an unreadable take is not retried by the same analysis");
+    assert_eq!(s.store().take(a).unwrap().delivery, Some(d.clone()), "the row carries its measures");
+    assert_eq!(s.store().take(b).unwrap().delivery, None);
+
+    let history = History::load(s.store()).unwrap();
+    assert_eq!(history.deliveries.len(), 1);
+    let today = chrono::Local::now().date_naive();
+    let report = readiness::build(s.catalog(), &history, today, None, 4);
+    let week = report.delivery.last().unwrap();
+    assert_eq!((week.takes, week.words_per_minute, week.long_pauses_per_take), (1, Some(165.5), Some(1.0)));
+    assert_eq!(week.first_speech_seconds, Some(1.5));
+    assert_eq!(report.delivery[0].takes, 0);
+    assert!(readiness::to_markdown(&report).contains("| 1 | 166 | 1.0 | 1.5 s |"));
+
+    s.delete_take(a).unwrap();
+    s.save_delivery(a, Ok(&d)).unwrap(); // analysed while it was deleted: nothing to store
+    assert!(History::load(s.store()).unwrap().deliveries.is_empty(), "the measures went with the take");
+}

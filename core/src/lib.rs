@@ -3,6 +3,7 @@
 //! the Tauri app (`src-tauri/`) is a thin shell over [`session::Session`].
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod audio;
 pub mod backup;
 pub mod clock;

@@ -513,6 +513,32 @@ impl Session {
         Ok(takes::take_path(&self.data_dir, &row.path)?)
     }
 
+    /// Stores how a take sounded (or why it could not be analysed). A take
+    /// deleted while it was being analysed is no error: there is nothing
+    /// left to describe.
+    pub fn save_delivery(
+        &mut self,
+        take_id: i64,
+        result: std::result::Result<&crate::analysis::Delivery, &str>,
+    ) -> Result<()> {
+        match self.store.take(take_id) {
+            Ok(_) => Ok(self.store.save_delivery(take_id, result, Utc::now())?),
+            Err(crate::store::StoreError::NotFound(_)) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Closed takes this build has not analysed, newest first, with their
+    /// files (always inside the takes folder).
+    pub fn analysis_backlog(&self) -> Result<Vec<(i64, PathBuf)>> {
+        Ok(self
+            .store
+            .takes_to_analyze()?
+            .into_iter()
+            .filter_map(|(id, name)| takes::take_path(&self.data_dir, &name).ok().map(|p| (id, p)))
+            .collect())
+    }
+
     /// Deletes a take: its row, its file and its peaks, together.
     pub fn delete_take(&mut self, take_id: i64) -> Result<()> {
         takes::delete(&mut self.store, &self.data_dir, take_id)?;

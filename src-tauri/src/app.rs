@@ -5,6 +5,7 @@
 //! is async and works on the blocking pool, see `state.rs`); the ticker
 //! thread is the only source of `run-tick`; no business logic lives here.
 
+use crate::delivery::{self, DeliveryQueue};
 use crate::ipc::{self, RecordEnded, RecordStatus, RunError, RunSaved, RunTick};
 use crate::recording;
 use crate::single_instance::{self, Claim};
@@ -380,7 +381,9 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
         eprintln!("error: {why}");
     }
     let commands = ipc::builder();
+    let (queue, jobs) = DeliveryQueue::new();
     let result = tauri::Builder::default()
+        .manage(queue)
         .manage(AppState { session: Mutex::new(session) })
         .manage(AudioState::new(dir.clone()))
         .manage(Held(Mutex::new(held)))
@@ -389,6 +392,8 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
             commands.mount_events(app);
             let handle = app.handle().clone();
             std::thread::Builder::new().name("ticker".into()).spawn(move || ticker(handle))?;
+            let handle = app.handle().clone();
+            std::thread::Builder::new().name("delivery".into()).spawn(move || delivery::run(handle, jobs))?;
             let handle = app.handle().clone();
             let served = single_instance::serve(&dir, move || {
                 let window = handle.clone();

@@ -30,4 +30,5 @@ window_commands![
     recording::take_peaks,
     recording::disk_usage,
     recording::playback,
+    delivery::analysis_progress,
 ]

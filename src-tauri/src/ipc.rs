@@ -7,7 +7,7 @@
 //! commands. Events are sent only through these types, so a name or a
 //! payload can never differ between the two sides.
 
-use crate::{app, recording};
+use crate::{app, delivery, recording};
 use mockloop_core::audio::RecorderStatus;
 use mockloop_core::session::Update;
 use mockloop_core::store::TakeRow;
@@ -36,6 +36,15 @@ pub struct RecordStatus(pub RecorderStatus);
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct RecordEnded(pub TakeRow);
 
+/// A take's delivery was analysed (or found unreadable): its row, with the
+/// measures.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct TakeAnalyzed(pub TakeRow);
+
+/// How far the analysis of takes is (after each take, and once at start).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct AnalysisProgress(pub delivery::Progress);
+
 /// Expands the list in `command_list.rs` into tauri-specta's commands.
 macro_rules! window_commands {
     ($($module:ident :: $command:ident),* $(,)?) => {
@@ -48,7 +57,7 @@ macro_rules! window_commands {
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(include!("command_list.rs"))
-        .events(collect_events![RunTick, RunError, RunSaved, RecordStatus, RecordEnded])
+        .events(collect_events![RunTick, RunError, RunSaved, RecordStatus, RecordEnded, TakeAnalyzed, AnalysisProgress])
         // A failed command rejects its promise with the error in words, as
         // `invoke` does; the window shows that text.
         .error_handling(ErrorHandlingMode::Throw)

@@ -5,6 +5,7 @@
 //! `main`, for every `mockloop report` or `validate`).
 
 mod app;
+mod delivery;
 mod ipc;
 mod recording;
 mod single_instance;

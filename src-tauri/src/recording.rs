@@ -3,6 +3,7 @@
 //! which waits for its first samples — never holds the session lock that the
 //! countdowns need. Every command runs off the main thread (see `state.rs`).
 
+use crate::delivery::DeliveryQueue;
 use crate::state::{audio, blocking, relock, session_blocking, with_session, ActiveTake, AppState, AudioState};
 use mockloop_core::audio::{devices, peaks, DeviceInfo, Player, Quality, RecordOptions, Recorder, RecorderStatus};
 use mockloop_core::store::TakeRow;
@@ -73,10 +74,11 @@ pub fn stop_recording(app: &AppHandle) -> Result<Option<TakeRow>, String> {
     let active = relock(&audio(app).recording).take();
     let Some(active) = active else { return Ok(None) };
     let ended = active.recorder.stop().map_err(|e| e.to_string());
-    with_session(&app.state::<AppState>(), |s| {
+    let row = with_session(&app.state::<AppState>(), |s| {
         s.close_take(active.take_id, ended.as_ref().map_err(Clone::clone)).map_err(|e| e.to_string())
-    })
-    .map(Some)
+    })?;
+    app.state::<DeliveryQueue>().push(row.id);
+    Ok(Some(row))
 }
 
 #[tauri::command]
@@ -102,10 +104,12 @@ pub fn reap_finished(app: &AppHandle) -> Option<TakeRow> {
     let active = recording.take()?;
     drop(recording);
     let ended = active.recorder.wait().map_err(|e| e.to_string());
-    with_session(&app.state::<AppState>(), |s| {
+    let row = with_session(&app.state::<AppState>(), |s| {
         s.close_take(active.take_id, ended.as_ref().map_err(Clone::clone)).map_err(|e| e.to_string())
     })
-    .ok()
+    .ok()?;
+    app.state::<DeliveryQueue>().push(row.id);
+    Some(row)
 }
 
 #[tauri::command]

@@ -4,8 +4,9 @@
 
 use super::model::{self, Current, Observation, Projection, Readiness, Trend, WeekPoint, Weighted};
 use super::schedule::{self, Card, NextItem};
+use crate::analysis;
 use crate::loops::{Catalog, Loop};
-use crate::store::{AnswerEvent, RatingEvent, RoundEvent, Store, StoreError};
+use crate::store::{AnswerEvent, DeliveryEvent, RatingEvent, RoundEvent, Store, StoreError};
 use chrono::{DateTime, Local, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -22,6 +23,8 @@ pub struct History {
     pub answers: Vec<(NaiveDate, AnswerEvent)>,
     /// Rounds ended, with their day.
     pub rounds: Vec<(NaiveDate, RoundEvent)>,
+    /// Analysed takes, with their day.
+    pub deliveries: Vec<(NaiveDate, DeliveryEvent)>,
 }
 
 impl History {
@@ -33,6 +36,7 @@ impl History {
             ratings: stored.ratings.into_iter().map(|e| (day(&e.at), e)).collect(),
             answers: stored.answers.into_iter().map(|e| (day(&e.at), e)).collect(),
             rounds: stored.rounds.into_iter().map(|e| (day(&e.at), e)).collect(),
+            deliveries: stored.deliveries.into_iter().map(|e| (day(&e.at), e)).collect(),
         })
     }
 }
@@ -103,6 +107,22 @@ pub struct VolumeWeek {
     pub rounds: usize,
 }
 
+/// How the week's answers sounded (takes in which something was said).
+#[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DeliveryWeek {
+    /// Monday of the week.
+    pub week: NaiveDate,
+    /// Takes with speech.
+    pub takes: usize,
+    /// Median estimated words a minute.
+    pub words_per_minute: Option<f64>,
+    /// Pauses of a second or more, per take.
+    pub long_pauses_per_take: Option<f64>,
+    /// Median time to the first word, in seconds.
+    pub first_speech_seconds: Option<f64>,
+}
+
 /// Everything the dashboard shows.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -119,6 +139,11 @@ pub struct Report {
     pub ratings: usize,
     /// Per week, all loops.
     pub volume: Vec<VolumeWeek>,
+    /// Per week, how the answers sounded.
+    pub delivery: Vec<DeliveryWeek>,
+    /// The pace a coach would call comfortable (words a minute, low and
+    /// high), the band the dashboard draws.
+    pub comfortable_wpm: [f64; 2],
     /// Per loop.
     pub loops: Vec<LoopReport>,
 }
@@ -150,6 +175,8 @@ pub fn build(
         weeks,
         ratings: history.ratings.len(),
         volume: volume(history, today, weeks),
+        delivery: delivery(history, today, weeks),
+        comfortable_wpm: [analysis::COMFORTABLE_WPM.0, analysis::COMFORTABLE_WPM.1],
         loops,
     }
 }
@@ -260,18 +287,24 @@ fn loop_report(
     LoopReport { id: lp.id.clone(), title: lp.title.clone(), readiness, competencies, round_kinds, weakest, next }
 }
 
-fn volume(history: &History, today: NaiveDate, weeks: usize) -> Vec<VolumeWeek> {
-    let last = model::week_start(today);
-    let first = last - chrono::Duration::weeks(weeks as i64 - 1);
-    let mut out: Vec<VolumeWeek> = (0..weeks)
-        .map(|i| VolumeWeek { week: first + chrono::Duration::weeks(i as i64), minutes: 0.0, rounds: 0 })
-        .collect();
-    let slot = |day: NaiveDate| -> Option<usize> {
+/// The Monday of the first of `weeks` weeks ending with `today`'s, and a
+/// day's index among them (`None` outside them or after today).
+fn week_slots(today: NaiveDate, weeks: usize) -> (NaiveDate, impl Fn(NaiveDate) -> Option<usize>) {
+    let first = model::week_start(today) - chrono::Duration::weeks(weeks as i64 - 1);
+    let slot = move |day: NaiveDate| -> Option<usize> {
         if day > today {
             return None;
         }
         usize::try_from((model::week_start(day) - first).num_weeks()).ok().filter(|&i| i < weeks)
     };
+    (first, slot)
+}
+
+fn volume(history: &History, today: NaiveDate, weeks: usize) -> Vec<VolumeWeek> {
+    let (first, slot) = week_slots(today, weeks);
+    let mut out: Vec<VolumeWeek> = (0..weeks)
+        .map(|i| VolumeWeek { week: first + chrono::Duration::weeks(i as i64), minutes: 0.0, rounds: 0 })
+        .collect();
     for (day, a) in &history.answers {
         if let Some(i) = slot(*day) {
             out[i].minutes += a.used_ms as f64 / 60_000.0;
@@ -283,6 +316,28 @@ fn volume(history: &History, today: NaiveDate, weeks: usize) -> Vec<VolumeWeek> 
         }
     }
     out
+}
+
+fn delivery(history: &History, today: NaiveDate, weeks: usize) -> Vec<DeliveryWeek> {
+    let (first, slot) = week_slots(today, weeks);
+    let mut takes: Vec<Vec<&analysis::Delivery>> = vec![Vec::new(); weeks];
+    for (day, e) in &history.deliveries {
+        if let (Some(i), Some(_)) = (slot(*day), e.delivery.first_speech_seconds) {
+            takes[i].push(&e.delivery);
+        }
+    }
+    takes
+        .into_iter()
+        .enumerate()
+        .map(|(i, week)| DeliveryWeek {
+            week: first + chrono::Duration::weeks(i as i64),
+            takes: week.len(),
+            words_per_minute: analysis::median(week.iter().map(|d| d.words_per_minute_estimate).collect()),
+            long_pauses_per_take: (!week.is_empty())
+                .then(|| week.iter().map(|d| f64::from(d.long_pauses)).sum::<f64>() / week.len() as f64),
+            first_speech_seconds: analysis::median(week.iter().filter_map(|d| d.first_speech_seconds).collect()),
+        })
+        .collect()
 }
 
 /// The report as Markdown, for reading in a terminal or pasting.
@@ -308,6 +363,27 @@ pub fn to_markdown(report: &Report) -> String {
         "\nLast {} weeks: {minutes:.0} minutes answering, {rounds} rounds, {} ratings in all.",
         report.weeks, report.ratings
     );
+    let heard: Vec<&DeliveryWeek> = report.delivery.iter().filter(|w| w.takes > 0).collect();
+    if !heard.is_empty() {
+        let [low, high] = report.comfortable_wpm;
+        let _ = writeln!(
+            md,
+            "\n## How the answers sounded\n\nA comfortable pace is about {low:.0}-{high:.0} words a minute.\n\n\
+             | week | takes | words a minute | pauses over 1 s a take | first word after |\n|---|---|---|---|---|"
+        );
+        let or_dash = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "–".to_owned(), f);
+        for w in heard {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} |",
+                w.week,
+                w.takes,
+                or_dash(w.words_per_minute, &|v| format!("{v:.0}")),
+                or_dash(w.long_pauses_per_take, &|v| format!("{v:.1}")),
+                or_dash(w.first_speech_seconds, &|v| format!("{v:.1} s")),
+            );
+        }
+    }
     for lp in &report.loops {
         let figure = lp.readiness.score.map_or_else(|| "unknown".to_owned(), |s| format!("{s:.0}/100"));
         let _ = writeln!(md, "\n## {}: readiness {figure}\n", lp.title);

@@ -1,6 +1,7 @@
 //! One run written up for a mentor: per round the time used against the
 //! time given, each checklist item's rating in words, the note, and the
-//! takes (file, length). Markdown for pasting, HTML for a browser.
+//! takes (file, length against the answer time, and how each sounded).
+//! Markdown for pasting, HTML for a browser.
 
 use crate::loops::Catalog;
 use crate::store::{RoundResult, RunSummary, Store, StoreError, TakeRow};
@@ -63,7 +64,13 @@ fn lines(report: &RunReport, catalog: &Catalog) -> Vec<Line> {
         }
         for take in report.takes.iter().filter(|t| t.round_position == Some(round.position as i64)) {
             let what = take.probe_index.map_or_else(|| "main answer".to_owned(), |p| format!("follow-up {}", p + 1));
-            out.push(Line { level: 3, text: format!("Take ({what}, {}): {}", clock(take.duration_ms), take.path) });
+            let given = def.map(|d| if take.probe_index.is_some() { d.probe_seconds } else { d.answer_seconds });
+            let length = match given {
+                Some(g) => format!("{} of {}", clock(take.duration_ms), clock(i64::from(g) * 1000)),
+                None => clock(take.duration_ms),
+            };
+            let sounded = take.delivery.as_ref().map_or_else(|| "not analysed yet".to_owned(), |d| d.describe());
+            out.push(Line { level: 3, text: format!("Take ({what}, {length}): {} — {sounded}", take.path) });
         }
     }
     out

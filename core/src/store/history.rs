@@ -1,5 +1,6 @@
 //! Everything the readiness model reads, as flat rows, in time order: the
-//! ratings given, the main answers given, and the rounds ended. Plus the
+//! ratings given, the main answers given, the rounds ended, and how each
+//! analysed take sounded. Plus the
 //! settings the CLI and the window share.
 
 use super::{Result, Store};
@@ -72,8 +73,19 @@ struct RoundRef {
     ended_at: Option<DateTime<Utc>>,
 }
 
+/// How one take sounded, when it was recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryEvent {
+    /// When the take began.
+    pub at: DateTime<Utc>,
+    /// The take.
+    pub take_id: i64,
+    /// Its measures.
+    pub delivery: crate::analysis::Delivery,
+}
+
 /// Everything the readiness model reads, each list oldest first.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct StoredHistory {
     /// Every rating.
     pub ratings: Vec<RatingEvent>,
@@ -81,6 +93,8 @@ pub struct StoredHistory {
     pub answers: Vec<AnswerEvent>,
     /// Every round that ended.
     pub rounds: Vec<RoundEvent>,
+    /// Every analysed take.
+    pub deliveries: Vec<DeliveryEvent>,
 }
 
 impl Store {
@@ -125,7 +139,37 @@ impl Store {
         let mut rounds: Vec<RoundEvent> =
             refs.values().filter_map(|r| Some(RoundEvent { at: r.ended_at?, loop_id: r.loop_id.clone() })).collect();
         rounds.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.loop_id.cmp(&b.loop_id)));
-        Ok(StoredHistory { ratings: self.rating_history(&refs)?, answers: self.answer_history(&refs)?, rounds })
+        Ok(StoredHistory {
+            ratings: self.rating_history(&refs)?,
+            answers: self.answer_history(&refs)?,
+            rounds,
+            deliveries: self.delivery_history()?,
+        })
+    }
+
+    fn delivery_history(&self) -> Result<Vec<DeliveryEvent>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT t.id, t.created_at, d.measures FROM take_delivery d JOIN takes t ON t.id = d.take_id
+                 WHERE d.measures IS NOT NULL ORDER BY t.created_at, t.id",
+            )
+            .map_err(|e| self.sql(e))?;
+        let mut events = Vec::new();
+        let mut rows = stmt.query([]).map_err(|e| self.sql(e))?;
+        while let Some(row) = rows.next().map_err(|e| self.sql(e))? {
+            let read = || -> rusqlite::Result<Option<DeliveryEvent>> {
+                let at = parse_stamp(row.get_ref(1)?.as_str()?)?;
+                // A row this build cannot read is skipped, not fatal.
+                Ok(serde_json::from_str(row.get_ref(2)?.as_str()?).ok().map(|delivery| DeliveryEvent {
+                    at,
+                    take_id: row.get(0).unwrap_or_default(),
+                    delivery,
+                }))
+            };
+            events.extend(read().map_err(|e| self.sql(e))?);
+        }
+        Ok(events)
     }
 
     fn rating_history(&self, rounds: &HashMap<i64, RoundRef>) -> Result<Vec<RatingEvent>> {

@@ -22,7 +22,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 pub use drafts::Draft;
-pub use history::{AnswerEvent, RatingEvent, RoundEvent, StoredHistory};
+pub use history::{AnswerEvent, DeliveryEvent, RatingEvent, RoundEvent, StoredHistory};
 pub use schema::current_version;
 pub use takes::{NewTake, TakeResult, TakeRow};
 

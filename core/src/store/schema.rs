@@ -95,6 +95,20 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX takes_by_status ON takes(status);
     "#,
+    // 4: how each take sounded (crate::analysis), computed after it closes
+    // or in the background for older takes; `version` says which analysis
+    // computed it, so a better one recomputes. A take that cannot be
+    // analysed keeps its reason in `error` and is not retried until the
+    // analysis changes.
+    r#"
+    CREATE TABLE take_delivery (
+        take_id     INTEGER PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+        version     INTEGER NOT NULL,
+        analyzed_at TEXT NOT NULL,
+        measures    TEXT,                      -- JSON analysis::Delivery
+        error       TEXT
+    );
+    "#,
 ];
 
 /// What a migration needs beyond SQL, run in its transaction after it.

@@ -1,6 +1,7 @@
 //! Take rows: one per recorded answer, pointing at its WAV file.
 
 use super::{pos, stamp, Result, Store, StoreError};
+use crate::analysis::{self, Delivery};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
@@ -40,7 +41,7 @@ pub struct TakeResult {
 }
 
 /// A stored take.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TakeRow {
     /// Id.
@@ -76,11 +77,16 @@ pub struct TakeRow {
     pub status: String,
     /// What went wrong, if anything.
     pub error: Option<String>,
+    /// How it sounded, once analysed (by this build's analysis or an
+    /// earlier one).
+    pub delivery: Option<Delivery>,
 }
 
 const SELECT: &str = "SELECT t.id, t.run_id, r.loop_id, t.round_position, rr.round_kind, t.question_id, t.probe_index,
-        t.path, t.created_at, t.duration_ms, t.sample_rate, t.bytes, t.dropped_samples, t.stream_errors, t.status, t.error
+        t.path, t.created_at, t.duration_ms, t.sample_rate, t.bytes, t.dropped_samples, t.stream_errors, t.status, t.error,
+        d.measures
     FROM takes t
+    LEFT JOIN take_delivery d ON d.take_id = t.id
     LEFT JOIN runs r ON r.id = t.run_id
     LEFT JOIN run_rounds rr ON rr.run_id = t.run_id AND rr.position = t.round_position";
 
@@ -102,6 +108,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<TakeRow> {
         stream_errors: r.get(13)?,
         status: r.get(14)?,
         error: r.get(15)?,
+        delivery: r.get::<_, Option<String>>(16)?.and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
@@ -187,6 +194,46 @@ impl Store {
             self.conn.prepare(&format!("{SELECT} ORDER BY t.created_at DESC, t.id DESC")).map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([], row)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
+    }
+
+    /// Stores how a take sounded, or why it could not be analysed,
+    /// replacing an earlier analysis.
+    pub fn save_delivery(
+        &mut self,
+        take_id: i64,
+        result: std::result::Result<&Delivery, &str>,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let (measures, error) = match result {
+            Ok(d) => (Some(serde_json::to_string(d).map_err(|e| StoreError::File(e.to_string()))?), None),
+            Err(e) => (None, Some(e)),
+        };
+        self.conn
+            .execute(
+                "INSERT INTO take_delivery (take_id, version, analyzed_at, measures, error) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(take_id) DO UPDATE SET version = ?2, analyzed_at = ?3, measures = ?4, error = ?5",
+                params![take_id, analysis::VERSION, stamp(at), measures, error],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// Closed takes this build's analysis has not looked at (never, or an
+    /// older version), newest first: (id, file name).
+    pub fn takes_to_analyze(&self) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT t.id, t.path FROM takes t LEFT JOIN take_delivery d ON d.take_id = t.id
+                 WHERE t.status != 'recording' AND (d.take_id IS NULL OR d.version != ?1)
+                 ORDER BY t.created_at DESC, t.id DESC",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([analysis::VERSION], |r| Ok((r.get(0)?, r.get(1)?)))
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(|e| self.sql(e))?;
         Ok(rows)

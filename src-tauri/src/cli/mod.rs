@@ -1,6 +1,7 @@
 //! The headless subcommands. Each returns a process exit code; errors are one
 //! line on stderr, never a panic or a backtrace.
 
+mod analyze;
 mod audio;
 mod data;
 mod loops;
@@ -168,6 +169,17 @@ pub enum Command {
         #[arg(value_name = "FILE.tar")]
         file: PathBuf,
     },
+    /// How each WAV file sounded: speaking time, time to first word,
+    /// pauses, pace and level, offline. A line of words per file, or JSON;
+    /// exits 1 if any file could not be read (the others still print).
+    Analyze {
+        /// WAV files (any rate, depth and up to 8 channels).
+        #[arg(required = true, value_name = "FILE.wav")]
+        files: Vec<PathBuf>,
+        /// Print a JSON array, one object per file.
+        #[arg(long)]
+        json: bool,
+    },
     /// Repair takes cut short by a crash or a full disk, so they play.
     /// With no PATH: every interrupted take in the data dir (refused while
     /// the app has that folder open). Only a header and at most one partial
@@ -192,6 +204,7 @@ pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
         Command::Play { file, from, device } => audio::play(&file, from, device.as_deref()),
         Command::Backup { file } => data::backup(data_dir, &file),
         Command::Restore { file } => data::restore(data_dir, &file),
+        Command::Analyze { files, json } => analyze::analyze(&files, json),
         Command::Recover { path } => audio::recover(path.as_deref(), data_dir),
         Command::Report { run: Some(run), html, .. } => readiness::run_report(data_dir, run, html),
         Command::Report { weeks, json, today, target, timing, .. } => {

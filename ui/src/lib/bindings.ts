@@ -71,15 +71,19 @@ export const commands = {
 	takePeaks: (takeId: number, buckets: number) => __TAURI_INVOKE<([(number | null), (number | null)])[]>("take_peaks", { takeId, buckets }),
 	diskUsage: () => __TAURI_INVOKE<number>("disk_usage"),
 	playback: (takeId: number, action: PlaybackAction, seconds: number | null) => __TAURI_INVOKE<PlaybackStatus>("playback", { takeId, action, seconds }),
+	/**  The analysis's progress, for a window that opened after it began. */
+	analysisProgress: () => __TAURI_INVOKE<Progress>("analysis_progress"),
 };
 
 /** Events */
 export const events = {
+	analysisProgress: makeEvent<AnalysisProgress, AnalysisProgress>("analysis-progress"),
 	recordEnded: makeEvent<RecordEnded, RecordEnded>("record-ended"),
 	recordStatus: makeEvent<RecordStatus, RecordStatus>("record-status"),
 	runError: makeEvent<RunError, RunError>("run-error"),
 	runSaved: makeEvent<RunSaved, RunSaved>("run-saved"),
 	runTick: makeEvent<RunTick, RunTick>("run-tick"),
+	takeAnalyzed: makeEvent<TakeAnalyzed, TakeAnalyzed>("take-analyzed"),
 };
 
 /* Types */
@@ -111,6 +115,9 @@ export type Action =
 "resume" | 
 /**  End the round now and go to self-assessment. */
 "finish_round";
+
+/**  How far the analysis of takes is (after each take, and once at start). */
+export type AnalysisProgress = Progress;
 
 /**  One observable behaviour the candidate rates after a round. */
 export type ChecklistItem = {
@@ -172,6 +179,50 @@ export type Current = {
 	evidence: number | null,
 	/**  The last day it was rated. */
 	last_day: string,
+};
+
+/**  The delivery measures of one take. */
+export type Delivery = {
+	/**  Which analysis computed it ([`VERSION`]). */
+	version: number,
+	/**  The take's length. */
+	seconds: number | null,
+	/**  Time in speech: first word to last, less the pauses. */
+	speaking_seconds: number | null,
+	/**  When the first word began; `None` if nothing was said. */
+	first_speech_seconds: number | null,
+	/**  Every silence of [`PAUSE_SECONDS`] or more inside speech. */
+	pauses: Pause[],
+	/**  Pauses of [`LONG_PAUSE_SECONDS`] or more. */
+	long_pauses: number,
+	/**  The longest pause (0 if none). */
+	longest_pause_seconds: number | null,
+	/**  Syllable nuclei found. */
+	syllables: number,
+	/**  Syllables per second of speaking time (articulation rate). */
+	syllables_per_second: number | null,
+	/**  Words a minute of speaking time, estimated from the syllables. */
+	words_per_minute_estimate: number | null,
+	/**  Median loudness of speech, dB re full scale; `None` without speech. */
+	speech_dbfs: number | null,
+	/**  Samples at full scale in the file (any channel). */
+	clipped_samples: number,
+	/**  Speech sits below [`TOO_QUIET_DBFS`]. */
+	too_quiet: boolean,
+};
+
+/**  How the week's answers sounded (takes in which something was said). */
+export type DeliveryWeek = {
+	/**  Monday of the week. */
+	week: string,
+	/**  Takes with speech. */
+	takes: number,
+	/**  Median estimated words a minute. */
+	words_per_minute: number | null,
+	/**  Pauses of a second or more, per take. */
+	long_pauses_per_take: number | null,
+	/**  Median time to the first word, in seconds. */
+	first_speech_seconds: number | null,
 };
 
 /**  A device as `mockloop devices` lists it. */
@@ -310,6 +361,14 @@ export type NextItem = {
 	reason: string,
 };
 
+/**  A silence inside speech, in seconds from the start of the take. */
+export type Pause = {
+	/**  When the speech before it ended. */
+	start: number | null,
+	/**  When speech began again. */
+	end: number | null,
+};
+
 /**  Where the run is. */
 export type Phase = 
 /**  The candidate is answering a question or a probe. */
@@ -336,6 +395,14 @@ export type PlaybackStatus = {
 	playing: boolean,
 	position: number | null,
 	duration: number | null,
+};
+
+/**  How far the analysis is: `done` of `queued` since the window opened. */
+export type Progress = {
+	/**  Takes analysed (or found unreadable). */
+	done: number,
+	/**  Takes handed to the analysis. */
+	queued: number,
 };
 
 /**  Where a competency is heading by the interview date. */
@@ -431,6 +498,13 @@ export type Report = {
 	ratings: number,
 	/**  Per week, all loops. */
 	volume: VolumeWeek[],
+	/**  Per week, how the answers sounded. */
+	delivery: DeliveryWeek[],
+	/**
+	 *  The pace a coach would call comfortable (words a minute, low and
+	 *  high), the band the dashboard draws.
+	 */
+	comfortable_wpm: [(number | null), (number | null)],
 	/**  Per loop. */
 	loops: LoopReport[],
 };
@@ -587,6 +661,12 @@ export type Started = {
 	path: string,
 };
 
+/**
+ *  A take's delivery was analysed (or found unreadable): its row, with the
+ *  measures.
+ */
+export type TakeAnalyzed = TakeRow;
+
 /**  A stored take. */
 export type TakeRow = {
 	/**  Id. */
@@ -624,6 +704,11 @@ export type TakeRow = {
 	status: string,
 	/**  What went wrong, if anything. */
 	error: string | null,
+	/**
+	 *  How it sounded, once analysed (by this build's analysis or an
+	 *  earlier one).
+	 */
+	delivery: Delivery | null,
 };
 
 /**  Seconds-left marks at which a warning fires. `0` means "overtime began". */
