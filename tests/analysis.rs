@@ -72,6 +72,29 @@ fn clip(dir: &Path, text: &str, wpm: u32, rate: u32) -> Clip {
     }
 }
 
+/// `seconds` of pink noise at `volume` (sox repeatable: the same noise
+/// every run).
+fn pink_noise(path: &Path, rate: u32, seconds: f64, volume: f64) {
+    let (rate, seconds, volume) = (rate.to_string(), seconds.to_string(), volume.to_string());
+    let args = [
+        "-R",
+        "-n",
+        "-r",
+        &rate,
+        "-b",
+        "16",
+        "-c",
+        "1",
+        path.to_str().unwrap(),
+        "synth",
+        &seconds,
+        "pinknoise",
+        "vol",
+        &volume,
+    ];
+    run("sox", &args);
+}
+
 fn silence(dir: &Path, seconds: f64, rate: u32) -> PathBuf {
     let path = dir.join(format!("silence-{seconds}-{rate}.wav"));
     run(
@@ -145,25 +168,7 @@ impl Take {
             rms(&s, self.speech.iter().map(|(a, b)| ((a * f64::from(rate)) as usize, (b * f64::from(rate)) as usize)));
         let noise = dir.join(format!("pink-{}.wav", self.rate));
         let seconds = s.len() as f64 / f64::from(rate);
-        run(
-            "sox",
-            &[
-                "-R",
-                "-n",
-                "-r",
-                &rate.to_string(),
-                "-b",
-                "16",
-                "-c",
-                "1",
-                noise.to_str().unwrap(),
-                "synth",
-                &seconds.to_string(),
-                "pinknoise",
-                "vol",
-                "0.1",
-            ],
-        );
+        pink_noise(&noise, rate, seconds, 0.1);
         let (n, _) = samples(&noise);
         let noise_rms = rms(&n, std::iter::once((0, n.len())));
         let volume = speech_rms / noise_rms / 10f64.powf(snr / 20.0);
@@ -327,25 +332,7 @@ fn noise_or_silence_alone_is_no_speech_and_no_pauses() {
     let dir = tempfile::tempdir().unwrap();
     for rate in [16_000, 48_000] {
         let noise = dir.path().join(format!("noise-{rate}.wav"));
-        run(
-            "sox",
-            &[
-                "-R",
-                "-n",
-                "-r",
-                &rate.to_string(),
-                "-b",
-                "16",
-                "-c",
-                "1",
-                noise.to_str().unwrap(),
-                "synth",
-                "20",
-                "pinknoise",
-                "vol",
-                "0.3",
-            ],
-        );
+        pink_noise(&noise, rate, 20.0, 0.3);
         let quiet = silence(dir.path(), 20.0, rate);
         for path in [noise, quiet] {
             let d = analyze(&path);

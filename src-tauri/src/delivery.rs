@@ -1,7 +1,7 @@
 //! How each take sounded, computed off every thread the window waits on:
-//! one `delivery` thread analyses takes as they close, and at start-up every
-//! older take this build has not analysed (newest first), saying how far it
-//! is through `AnalysisProgress`.
+//! one `delivery` thread analyses takes as they close, and, from three
+//! seconds after start-up, every older take this build has not analysed
+//! (newest first), saying how far it is through `AnalysisProgress`.
 //!
 //! The analysis reads the file without the session lock (a 45-minute take
 //! takes about a second) and takes the lock only to store the result. It
@@ -18,6 +18,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
+
+/// How long after start-up the backlog of older takes begins.
+const BACKLOG_AFTER: Duration = Duration::from_secs(3);
 
 /// How far the analysis is: `done` of `queued` since the window opened.
 #[derive(Debug, Clone, Copy, Default, Serialize, specta::Type)]
@@ -57,6 +60,9 @@ impl DeliveryQueue {
 /// Queues the takes not yet analysed, then analyses whatever comes, until
 /// the app ends.
 pub fn run(app: AppHandle, jobs: Receiver<i64>) {
+    // The window's first seconds belong to the window: WebKit starting on
+    // two cores should not share them with a backlog of old takes.
+    std::thread::sleep(BACKLOG_AFTER);
     let queue = app.state::<DeliveryQueue>();
     let backlog = with_session(&app.state::<AppState>(), |s| s.analysis_backlog().map_err(|e| e.to_string()));
     for (id, _) in backlog.unwrap_or_default() {

@@ -2,12 +2,15 @@
 //! is computed on, and the clipped-sample count of the original.
 //!
 //! Any PCM (8, 16, 24, 32-bit) or float WAV that hound reads, 1 to 8
-//! channels (mixed to mono), 8 to 384 kHz (resampled with the same
-//! streaming resampler `speech` quality records with). Memory: two bytes
-//! per 16 kHz sample, ~115 MB for an hour.
+//! channels (mixed to mono), 8 to 384 kHz: a whole multiple of 16 kHz is
+//! decimated (`decimate`), any other rate resampled with the streaming
+//! resampler `speech` quality records with. Memory: two bytes per 16 kHz
+//! sample, ~115 MB for an hour.
 
+use super::decimate::Decimator;
 use super::AnalyzeError;
 use crate::audio::resample::StreamResampler;
+use std::io::Read;
 use std::path::Path;
 
 /// The analysis rate: earshot's, and enough for speech.
@@ -66,6 +69,11 @@ pub fn decode(path: &Path) -> Result<Decoded, AnalyzeError> {
             let mut reader = reader;
             out.run(reader.samples::<f32>(), |s| (s, s.abs() >= 1.0))?;
         }
+        // What mockloop records, read in bulk: hound's per-sample
+        // iterator costs about 1 s per 45 minutes at 16 kHz.
+        hound::SampleFormat::Int if spec.bits_per_sample == 16 => {
+            out.run_pcm16(&mut reader.into_inner(), frames_promised)?;
+        }
         hound::SampleFormat::Int => {
             let bits = spec.bits_per_sample;
             if !(8..=32).contains(&bits) {
@@ -87,10 +95,18 @@ pub fn decode(path: &Path) -> Result<Decoded, AnalyzeError> {
     out.finish(frames_read as f64 / f64::from(spec.sample_rate))
 }
 
+/// How a rate other than 16 kHz gets there.
+enum Rate {
+    /// A whole multiple: the analysis's own decimator.
+    Decimate(Decimator),
+    /// Anything else (44.1, 22.05 kHz …): rubato's FFT resampler.
+    Resample(Box<StreamResampler>),
+}
+
 /// Mixing, resampling and collecting, block by block.
 struct Decoder {
     channels: usize,
-    resampler: Option<StreamResampler>,
+    resampler: Option<Rate>,
     mono: Vec<f32>,
     frame_sum: f32,
     in_frame: usize,
@@ -101,10 +117,10 @@ struct Decoder {
 
 impl Decoder {
     fn new(spec: hound::WavSpec) -> Result<Self, AnalyzeError> {
-        let resampler = if spec.sample_rate == RATE {
-            None
-        } else {
-            Some(StreamResampler::new(spec.sample_rate, RATE).map_err(AnalyzeError::Unsupported)?)
+        let resampler = match spec.sample_rate {
+            RATE => None,
+            r if r % RATE == 0 => Some(Rate::Decimate(Decimator::new(r, (r / RATE) as usize))),
+            r => Some(Rate::Resample(Box::new(StreamResampler::new(r, RATE).map_err(AnalyzeError::Unsupported)?))),
         };
         Ok(Self {
             channels: usize::from(spec.channels),
@@ -122,7 +138,6 @@ impl Decoder {
     where
         I: Iterator<Item = hound::Result<S>>,
     {
-        let scale = 1.0 / self.channels as f32;
         for sample in samples {
             let sample = match sample {
                 Ok(s) => s,
@@ -132,17 +147,64 @@ impl Decoder {
                 Err(e) => return Err(AnalyzeError::NotWav(e.to_string())),
             };
             let (value, clipped) = convert(sample);
-            self.clipped += u64::from(clipped);
-            self.frame_sum += if value.is_finite() { value } else { 0.0 };
-            self.in_frame += 1;
-            if self.in_frame == self.channels {
-                self.mono.push(self.frame_sum * scale);
-                self.frame_sum = 0.0;
-                self.in_frame = 0;
-                self.frames += 1;
-                if self.mono.len() == BLOCK {
-                    self.flush()?;
+            self.feed(value, clipped)?;
+        }
+        self.flush()
+    }
+
+    /// One sample of one channel.
+    #[inline]
+    fn feed(&mut self, value: f32, clipped: bool) -> Result<(), AnalyzeError> {
+        self.clipped += u64::from(clipped);
+        self.frame_sum += if value.is_finite() { value } else { 0.0 };
+        self.in_frame += 1;
+        if self.in_frame == self.channels {
+            self.mono.push(self.frame_sum / self.channels as f32);
+            self.frame_sum = 0.0;
+            self.in_frame = 0;
+            self.frames += 1;
+            if self.mono.len() == BLOCK {
+                self.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Little-endian 16-bit frames straight from the data chunk: up to
+    /// `frames`, or what the file holds.
+    fn run_pcm16(&mut self, input: &mut impl Read, frames: u64) -> Result<(), AnalyzeError> {
+        let frame_bytes = 2 * self.channels;
+        let mut buf = vec![0u8; frame_bytes * BLOCK * 16];
+        let mut left = frames.saturating_mul(frame_bytes as u64);
+        while left > 0 {
+            let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            let got = fill(input, &mut buf[..want]).map_err(|e| AnalyzeError::Open(format!("reading failed: {e}")))?;
+            let whole = &buf[..got - got % frame_bytes];
+            if self.channels == 1 && self.resampler.is_none() {
+                // Already the analysis signal: copied as it is.
+                let before = self.samples.len();
+                self.samples.extend(whole.chunks_exact(2).map(|p| i16::from_le_bytes([p[0], p[1]])));
+                let added = &self.samples[before..];
+                self.clipped += added.iter().filter(|v| **v == i16::MAX || **v == i16::MIN).count() as u64;
+                self.frames += added.len() as u64;
+            } else {
+                // Mixed a buffer at a time, then resampled in one go.
+                let scale = 1.0 / (32768.0 * self.channels as f32);
+                for frame in whole.chunks_exact(frame_bytes) {
+                    let mut sum = 0i32;
+                    for pair in frame.chunks_exact(2) {
+                        let v = i16::from_le_bytes([pair[0], pair[1]]);
+                        self.clipped += u64::from(v == i16::MAX || v == i16::MIN);
+                        sum += i32::from(v);
+                    }
+                    self.mono.push(sum as f32 * scale);
                 }
+                self.frames += (whole.len() / frame_bytes) as u64;
+                self.flush()?;
+            }
+            left -= got as u64;
+            if got < want {
+                break;
             }
         }
         self.flush()
@@ -152,7 +214,8 @@ impl Decoder {
         let samples = &mut self.samples;
         let mut keep = |block: &[f32]| samples.extend(block.iter().map(|s| to_i16(*s)));
         match &mut self.resampler {
-            Some(r) => r.push(&self.mono, &mut keep).map_err(AnalyzeError::Unsupported)?,
+            Some(Rate::Resample(r)) => r.push(&self.mono, &mut keep).map_err(AnalyzeError::Unsupported)?,
+            Some(Rate::Decimate(d)) => d.push(&self.mono, &mut keep),
             None => keep(&self.mono),
         }
         self.mono.clear();
@@ -160,13 +223,29 @@ impl Decoder {
     }
 
     fn finish(mut self, seconds: f64) -> Result<Decoded, AnalyzeError> {
-        if let Some(r) = &mut self.resampler {
-            let samples = &mut self.samples;
-            r.finish(&mut |block: &[f32]| samples.extend(block.iter().map(|s| to_i16(*s))))
-                .map_err(AnalyzeError::Unsupported)?;
+        let samples = &mut self.samples;
+        let mut keep = |block: &[f32]| samples.extend(block.iter().map(|s| to_i16(*s)));
+        match &mut self.resampler {
+            Some(Rate::Resample(r)) => r.finish(&mut keep).map_err(AnalyzeError::Unsupported)?,
+            Some(Rate::Decimate(d)) => d.finish(&mut keep),
+            None => {}
         }
         Ok(Decoded { samples: self.samples, clipped: self.clipped, seconds })
     }
+}
+
+/// Reads until `buf` is full or the input ends; how much came.
+fn fill(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match input.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 fn to_i16(s: f32) -> i16 {

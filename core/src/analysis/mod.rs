@@ -9,6 +9,7 @@
 //! Nothing here touches the store or a device; [`analyze_file`] reads one
 //! file and returns numbers.
 
+mod decimate;
 mod decode;
 mod nuclei;
 mod speech;
@@ -171,11 +172,17 @@ pub fn analyze_16k(samples: &[i16], clipped: u64) -> Delivery {
 }
 
 fn measure(samples: &[i16], seconds: f64, clipped: u64) -> Delivery {
-    let voiced = vad::voiced_frames(samples);
-    let power = speech::block_power(samples);
-    let db: Vec<f64> = power.iter().map(|p| speech::to_db(*p)).collect();
+    // The energy contours do not need the voice activity: computed beside it.
+    let (voiced, (db, contour)) = std::thread::scope(|scope| {
+        let energy = scope.spawn(|| {
+            let power = speech::block_power(samples);
+            let db: Vec<f64> = power.iter().map(|p| speech::to_db(*p)).collect();
+            (db, nuclei::contour(&power))
+        });
+        let voiced = vad::voiced_frames(samples);
+        (voiced, energy.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
     let mut segments = speech::segments(&voiced, &db);
-    let contour = nuclei::contour(&power);
     let found = nuclei::nuclei(samples, &contour, &segments);
     // A syllable needs a vowel: speech without one voiced nucleus is a
     // breath, a click or noise earshot took for voice, and the silences

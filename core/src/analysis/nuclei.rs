@@ -99,7 +99,7 @@ fn voiced_at(samples: &[i16], at: usize) -> bool {
 }
 
 /// A dot product with eight lanes, which the compiler vectorises.
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(super) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut lanes = [0.0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let rest: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
