@@ -277,6 +277,7 @@ fn deliveries_are_stored_with_their_take_recomputed_only_when_missing_and_delete
     assert!(s.analysis_backlog().unwrap().is_empty(), "an unreadable take is not retried by the same analysis");
     assert_eq!(s.store().take(a).unwrap().delivery, Some(d.clone()), "the row carries its measures");
     assert_eq!(s.store().take(b).unwrap().delivery, None);
+    assert_eq!(s.store().take(b).unwrap().delivery_error.as_deref(), Some("not a WAV file"));
 
     let history = History::load(s.store()).unwrap();
     assert_eq!(history.deliveries.len(), 1);

@@ -117,3 +117,30 @@ fn bad_files_are_refused_in_words_and_the_rest_still_analysed() {
     assert_eq!(files[4]["seconds"], 0.0, "a header with no audio is an empty take, not an error");
     assert!(files[4]["first_speech_seconds"].is_null());
 }
+
+#[test]
+fn the_run_report_says_how_each_take_sounded_even_before_the_app_analysed_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = speech(dir.path());
+    let data = dir.path().join("data");
+    let run = {
+        let clock = std::sync::Arc::new(mockloop_core::clock::ManualClock::new());
+        let mut s = mockloop_core::session::Session::open(&data, clock).unwrap();
+        let view = s.start("microsoft-pm", Some("estimation"), false, 1).unwrap();
+        let (id, path) = s.begin_take().unwrap();
+        std::fs::copy(&wav, path).unwrap();
+        s.close_take(id, Err("the test ended it".into())).unwrap();
+        s.act(mockloop_core::session::Action::FinishRound).unwrap();
+        view.run_id
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_mockloop"))
+        .args(["report", "--run", &run.to_string()])
+        .env("MOCKLOOP_DATA_DIR", &data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    let line = md.lines().find(|l| l.contains("Take (main answer")).unwrap_or_else(|| panic!("a take line in {md}"));
+    assert!(line.contains(" spoken · about ") && line.contains("first word after 1.0 s"), "{line}");
+    assert!(line.contains(" of "), "its length against the answer time: {line}");
+}

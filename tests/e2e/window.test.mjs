@@ -231,6 +231,11 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await click("nav-library");
   await waitFor("two takes listed", async () => (await session.findAll('[data-testid="take-row"]')).length === 2);
   await session.waitFor('[data-testid="take-row"] [data-testid="waveform"]');
+  // Each take's delivery, analysed in the background once it closed, in words.
+  await waitFor("both takes' delivery measures", async () => {
+    const lines = await Promise.all((await session.findAll('[data-testid="take-row"] [data-testid="delivery"]')).map((id) => session.text(id)));
+    return lines.length === 2 && lines.every((line) => line.includes(" spoken · about ") && line.includes("first word after"));
+  }, 15_000);
   await shot("06-library");
   await click("play", '[data-testid="take-row"]');
   await waitFor("playback to move", async () => (await session.text(await session.find('[data-testid="take-row"] [data-testid="position"]'))).startsWith("0:01"), 10_000);
@@ -251,6 +256,12 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   assert.equal(await session.text(await session.find('[data-testid="readiness-microsoft-pmm"] [data-testid="readiness-score"]')), "–");
   assert.equal((await session.findAll('[data-testid="readiness-microsoft-pm"] [data-testid="weak-competency"]')).length, 3);
   await session.waitFor('[data-testid="readiness-microsoft-pm"] .uplot canvas');
+  // This week's delivery, as the report's weekly series says it.
+  const thisWeek = report.delivery[report.delivery.length - 1];
+  assert.equal(thisWeek.takes, 2, "both takes analysed this week");
+  const deliverySummary = await session.text(await session.waitFor('[data-testid="delivery-summary"]'));
+  assert.ok(deliverySummary.includes(`about ${Math.round(thisWeek.words_per_minute / 5) * 5} words a minute`), deliverySummary);
+  await session.waitFor('[data-testid="delivery-trends"] .uplot canvas');
   await shot("07b-progress");
   const practiceQuestion = pmReport.next[0].question;
   await click("practise-now", '[data-testid="readiness-microsoft-pm"]');

@@ -31,6 +31,19 @@ impl RunReport {
     }
 }
 
+impl RunReport {
+    /// Measures, in memory only, the takes the app has not analysed yet
+    /// (the report only reads: nothing is stored). A file that cannot be
+    /// read stays "not analysed yet".
+    pub fn analyze_missing(&mut self, data_dir: &std::path::Path) {
+        for take in self.takes.iter_mut().filter(|t| t.delivery.is_none() && t.status != "recording") {
+            if let Ok(path) = crate::takes::take_path(data_dir, &take.path) {
+                take.delivery = crate::analysis::analyze_file(&path).ok();
+            }
+        }
+    }
+}
+
 /// A plain line per round, item and take; `html` escapes and wraps them.
 struct Line {
     level: u8,

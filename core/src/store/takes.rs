@@ -80,11 +80,13 @@ pub struct TakeRow {
     /// How it sounded, once analysed (by this build's analysis or an
     /// earlier one).
     pub delivery: Option<Delivery>,
+    /// Why the analysis could not read the file, if it could not.
+    pub delivery_error: Option<String>,
 }
 
 const SELECT: &str = "SELECT t.id, t.run_id, r.loop_id, t.round_position, rr.round_kind, t.question_id, t.probe_index,
         t.path, t.created_at, t.duration_ms, t.sample_rate, t.bytes, t.dropped_samples, t.stream_errors, t.status, t.error,
-        d.measures
+        d.measures, d.error
     FROM takes t
     LEFT JOIN take_delivery d ON d.take_id = t.id
     LEFT JOIN runs r ON r.id = t.run_id
@@ -109,6 +111,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<TakeRow> {
         status: r.get(14)?,
         error: r.get(15)?,
         delivery: r.get::<_, Option<String>>(16)?.and_then(|json| serde_json::from_str(&json).ok()),
+        delivery_error: r.get(17)?,
     })
 }
 

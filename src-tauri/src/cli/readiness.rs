@@ -83,10 +83,17 @@ pub fn run_report(data_dir: Option<&Path>, run_id: i64, html: bool) -> i32 {
         Ok(opened) => opened,
         Err(e) => return fail(e),
     };
-    match run_report::RunReport::load(&store, run_id) {
-        Ok(r) if html => print!("{}", run_report::html(&r, &catalog)),
-        Ok(r) => print!("{}", run_report::markdown(&r, &catalog)),
+    let mut report = match run_report::RunReport::load(&store, run_id) {
+        Ok(r) => r,
         Err(e) => return fail(format!("{e} (run ids: `mockloop report --json`, or the app's home screen)")),
+    };
+    if let Ok(dir) = paths::data_dir(data_dir) {
+        report.analyze_missing(&dir);
+    }
+    if html {
+        print!("{}", run_report::html(&report, &catalog));
+    } else {
+        print!("{}", run_report::markdown(&report, &catalog));
     }
     0
 }

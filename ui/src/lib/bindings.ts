@@ -709,6 +709,8 @@ export type TakeRow = {
 	 *  earlier one).
 	 */
 	delivery: Delivery | null,
+	/**  Why the analysis could not read the file, if it could not. */
+	delivery_error: string | null,
 };
 
 /**  Seconds-left marks at which a warning fires. `0` means "overtime began". */
