@@ -1,11 +1,11 @@
 //! Delivery analysis against speech whose truth is known: espeak-ng speaks
 //! sentences of known words at known rates, sox resamples them, inserts
 //! silences of known length and adds pink noise; the edges of each clip are
-//! read off its clean samples. sox runs repeatable (`-R`): the same noise
-//! every time. Needs `espeak-ng` and `sox` on PATH
+//! read off its clean samples. sox runs repeatable (`-R`): the same
+//! dither and noise every time. Needs `espeak-ng` and `sox` on PATH
 //! (`scripts/install-deps.sh test` installs both).
 
-use mockloop_core::analysis::{analyze_file, Delivery};
+use mockloop_core::analysis::{analyze_file, vad, Delivery};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -24,7 +24,11 @@ const EDGE: f64 = 0.060;
 const EDGE_LEVEL: i32 = 328;
 
 fn run(program: &str, args: &[&str]) {
+    // sox dithers whenever it writes fewer bits than it computed with,
+    // from a random seed unless -R: repeatable runs, the same files.
+    let repeatable: &[&str] = if program == "sox" { &["-R"] } else { &[] };
     let out = Command::new(program)
+        .args(repeatable)
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{program} is needed for these tests (apt-get install espeak-ng sox): {e}"));
@@ -369,12 +373,17 @@ fn any_depth_channel_count_and_rate_gives_the_same_answer() {
     let c = clip(dir.path(), SENTENCES[2], 160, 16_000);
     let take = Take::build(dir.path(), "reference", 16_000, 1.0, &[&c], &[]);
     let reference = analyze(&take.path);
-    let variants: [(&str, &[&str]); 5] = [
+    let variants: [(&str, &[&str]); 9] = [
         ("8-bit", &["-b", "8"]),
         ("24-bit", &["-b", "24"]),
         ("float", &["-e", "floating-point", "-b", "32"]),
         ("6 channels", &["-c", "6"]),
         ("192 kHz", &["-r", "192000"]),
+        // Rates that are no whole multiple of 16 kHz: the FFT resampler.
+        ("44.1 kHz", &["-r", "44100"]),
+        ("22.05 kHz", &["-r", "22050"]),
+        ("88.2 kHz", &["-r", "88200"]),
+        ("8 kHz", &["-r", "8000"]),
     ];
     for (name, args) in variants {
         let out = dir.path().join(format!("{}.wav", name.replace(' ', "-")));
@@ -412,4 +421,14 @@ fn an_hour_long_take_is_analysed_whole() {
     assert_eq!(d.long_pauses as usize, repeats - 1);
     assert_close("longest pause", d.longest_pause_seconds, 1.5, 2.0 * EDGE);
     assert_close("speaking time", d.speaking_seconds, c.seconds * repeats as f64, 0.02 * c.seconds * repeats as f64);
+
+    // Long takes are split across threads, each piece warmed up on the
+    // seconds before it: the pieces decide as one pass would.
+    let (samples, _) = samples(&hour);
+    let samples: Vec<i16> = samples.into_iter().map(|s| s as i16).collect();
+    let one = vad::voiced_frames_in(&samples, 1);
+    let four = vad::voiced_frames_in(&samples, 4);
+    let differ = one.iter().zip(&four).filter(|(a, b)| a != b).count();
+    println!("an hour in 4 pieces: {differ} of {} frames decided otherwise than in one pass", one.len());
+    assert!(differ * 1_000 <= one.len(), "{differ} frames differ (at most 1 in 1,000)");
 }

@@ -275,6 +275,13 @@ fn deliveries_are_stored_with_their_take_recomputed_only_when_missing_and_delete
     s.save_delivery(a, Ok(&d)).unwrap();
     s.save_delivery(b, Err("not a WAV file")).unwrap();
     assert!(s.analysis_backlog().unwrap().is_empty(), "an unreadable take is not retried by the same analysis");
+    // …until its file changes (repaired, say).
+    let b_file = s.take_file(b).unwrap();
+    let later = std::time::SystemTime::now() + Duration::from_secs(5);
+    std::fs::File::create(&b_file).unwrap().set_modified(later).unwrap();
+    let backlog: Vec<i64> = s.analysis_backlog().unwrap().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(backlog, [b], "a changed file is tried again");
+    std::fs::remove_file(&b_file).unwrap();
     assert_eq!(s.store().take(a).unwrap().delivery, Some(d.clone()), "the row carries its measures");
     assert_eq!(s.store().take(b).unwrap().delivery, None);
     assert_eq!(s.store().take(b).unwrap().delivery_error.as_deref(), Some("not a WAV file"));
@@ -289,7 +296,15 @@ fn deliveries_are_stored_with_their_take_recomputed_only_when_missing_and_delete
     assert_eq!(report.delivery[0].takes, 0);
     assert!(readiness::to_markdown(&report).contains("| 1 | 166 | 1.0 | 1.5 s |"));
 
+    // A newer analysis recomputes what an older one stored.
+    let db = rusqlite_check::open(&dir.path().join(DB_FILE));
+    db.execute("UPDATE take_delivery SET version = version - 1 WHERE take_id = ?1", [a]).unwrap();
+    let backlog: Vec<i64> = s.analysis_backlog().unwrap().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(backlog, [a], "an older analysis's figures are computed again");
+
     s.delete_take(a).unwrap();
     s.save_delivery(a, Ok(&d)).unwrap(); // analysed while it was deleted: nothing to store
     assert!(History::load(s.store()).unwrap().deliveries.is_empty(), "the measures went with the take");
+    let rows: i64 = db.query_row("SELECT count(*) FROM take_delivery WHERE take_id = ?1", [a], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 0, "no row outlives its take");
 }

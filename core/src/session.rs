@@ -529,13 +529,26 @@ impl Session {
     }
 
     /// Closed takes this build has not analysed, newest first, with their
-    /// files (always inside the takes folder).
+    /// files (always inside the takes folder). A take it could not read
+    /// comes back only once its file has changed since (`mockloop recover`
+    /// repaired it, say).
     pub fn analysis_backlog(&self) -> Result<Vec<(i64, PathBuf)>> {
+        let changed_since = |path: &Path, tried: &str| -> bool {
+            let Ok(tried) = chrono::DateTime::parse_from_rfc3339(tried) else { return true };
+            let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+            modified.is_some_and(|m| chrono::DateTime::<Utc>::from(m) > tried)
+        };
         Ok(self
             .store
             .takes_to_analyze()?
             .into_iter()
-            .filter_map(|(id, name)| takes::take_path(&self.data_dir, &name).ok().map(|p| (id, p)))
+            .filter_map(|(id, name, failed_at)| {
+                let path = takes::take_path(&self.data_dir, &name).ok()?;
+                match failed_at {
+                    Some(tried) if !changed_since(&path, &tried) => None,
+                    _ => Some((id, path)),
+                }
+            })
             .collect())
     }
 

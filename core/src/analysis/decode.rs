@@ -20,6 +20,8 @@ const MAX_CHANNELS: u16 = 8;
 /// Lowest and highest sample rates accepted.
 const MIN_RATE: u32 = 8_000;
 const MAX_RATE: u32 = 384_000;
+/// Longest file analysed: 4 hours (~460 MB of 16 kHz samples in memory).
+const MAX_SECONDS: u32 = 4 * 3600;
 /// Frames decoded per block.
 const BLOCK: usize = 4096;
 
@@ -60,7 +62,22 @@ pub fn decode(path: &Path) -> Result<Decoded, AnalyzeError> {
         )));
     }
     let frames_promised = u64::from(reader.duration());
+    if frames_promised > u64::from(MAX_SECONDS) * u64::from(spec.sample_rate) {
+        return Err(AnalyzeError::Unsupported(format!(
+            "{:.1} hours long (mockloop analyses up to {} hours; split it with sox FILE part.wav trim START LENGTH)",
+            frames_promised as f64 / f64::from(spec.sample_rate) / 3600.0,
+            MAX_SECONDS / 3600
+        )));
+    }
+    // 16-bit samples in wider slots (WAVE_FORMAT_EXTENSIBLE allows it) go
+    // through hound, which knows the layout; plain ones are read in bulk.
+    let packed16 = spec.sample_format == hound::SampleFormat::Int
+        && spec.bits_per_sample == 16
+        && block_align(path) == Some(2 * spec.channels);
     let mut out = Decoder::new(spec)?;
+    // The result's size is known: one allocation, not a doubling series.
+    out.samples
+        .reserve(usize::try_from(frames_promised * u64::from(RATE) / u64::from(spec.sample_rate) + 1).unwrap_or(0));
     match spec.sample_format {
         hound::SampleFormat::Float => {
             if spec.bits_per_sample != 32 {
@@ -71,7 +88,7 @@ pub fn decode(path: &Path) -> Result<Decoded, AnalyzeError> {
         }
         // What mockloop records, read in bulk: hound's per-sample
         // iterator costs about 1 s per 45 minutes at 16 kHz.
-        hound::SampleFormat::Int if spec.bits_per_sample == 16 => {
+        hound::SampleFormat::Int if packed16 => {
             out.run_pcm16(&mut reader.into_inner(), frames_promised)?;
         }
         hound::SampleFormat::Int => {
@@ -232,6 +249,30 @@ impl Decoder {
         }
         Ok(Decoded { samples: self.samples, clipped: self.clipped, seconds })
     }
+}
+
+/// The fmt chunk's block align (bytes per frame), read off the RIFF
+/// chunks; `None` if the file does not say.
+fn block_align(path: &Path) -> Option<u16> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    let mut riff = [0u8; 12];
+    f.read_exact(&mut riff).ok()?;
+    if &riff[..4] != b"RIFF" || &riff[8..] != b"WAVE" {
+        return None;
+    }
+    for _ in 0..64 {
+        let mut header = [0u8; 8];
+        f.read_exact(&mut header).ok()?;
+        let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+        if &header[..4] == b"fmt " {
+            let mut fmt = [0u8; 14];
+            f.read_exact(&mut fmt).ok()?;
+            return Some(u16::from_le_bytes([fmt[12], fmt[13]]));
+        }
+        f.seek(SeekFrom::Current(i64::from(len) + i64::from(len % 2))).ok()?;
+    }
+    None
 }
 
 /// Reads until `buf` is full or the input ends; how much came.

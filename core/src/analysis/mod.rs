@@ -13,7 +13,7 @@ mod decimate;
 mod decode;
 mod nuclei;
 mod speech;
-mod vad;
+pub mod vad;
 
 use serde::{Deserialize, Serialize};
 use std::path::Path;

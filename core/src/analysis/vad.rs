@@ -3,8 +3,10 @@
 //!
 //! Earshot is recurrent, so each piece but the first starts
 //! [`WARM_UP_FRAMES`] early and throws those decisions away: by then its
-//! state no longer remembers where it started (the test
-//! `pieces_decide_like_one_pass` holds it to that).
+//! state no longer remembers where it started (tests/analysis.rs,
+//! `pieces_decide_like_one_pass`, holds it to that). How many pieces
+//! depends on the take's length only, never on the machine, so the same
+//! file gives the same figures everywhere.
 
 use earshot::Detector;
 
@@ -16,12 +18,12 @@ const THRESHOLD: f32 = 0.5;
 const WARM_UP_FRAMES: usize = 200;
 /// Shortest piece worth a thread (about 2 minutes).
 const MIN_PIECE_FRAMES: usize = 7_500;
+/// Most pieces (threads) for one take.
+const MAX_PIECES: usize = 4;
 
 /// One flag per whole frame of `samples` (16 kHz mono): voice or not.
 pub fn voiced_frames(samples: &[i16]) -> Vec<bool> {
-    let frames = samples.len() / FRAME;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let pieces = (frames / MIN_PIECE_FRAMES).clamp(1, threads);
+    let pieces = (samples.len() / FRAME / MIN_PIECE_FRAMES).clamp(1, MAX_PIECES);
     voiced_frames_in(samples, pieces)
 }
 

@@ -225,18 +225,20 @@ impl Store {
     }
 
     /// Closed takes this build's analysis has not looked at (never, or an
-    /// older version), newest first: (id, file name).
-    pub fn takes_to_analyze(&self) -> Result<Vec<(i64, String)>> {
+    /// older version), newest first: (id, file name, and for a take this
+    /// analysis could not read, when it tried).
+    pub fn takes_to_analyze(&self) -> Result<Vec<(i64, String, Option<String>)>> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT t.id, t.path FROM takes t LEFT JOIN take_delivery d ON d.take_id = t.id
-                 WHERE t.status != 'recording' AND (d.take_id IS NULL OR d.version != ?1)
+                "SELECT t.id, t.path, CASE WHEN d.version = ?1 THEN d.analyzed_at END
+                 FROM takes t LEFT JOIN take_delivery d ON d.take_id = t.id
+                 WHERE t.status != 'recording' AND (d.take_id IS NULL OR d.version != ?1 OR d.error IS NOT NULL)
                  ORDER BY t.created_at DESC, t.id DESC",
             )
             .map_err(|e| self.sql(e))?;
         let rows = stmt
-            .query_map([analysis::VERSION], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map([analysis::VERSION], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(|e| self.sql(e))?;
         Ok(rows)

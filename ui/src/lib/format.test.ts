@@ -159,7 +159,8 @@ describe("deliveryWords", () => {
   it("sets the take's length against the answer time", () => {
     expect(deliveryWords(delivery({ seconds: 161 }), 180)).toMatch(/ · first word after 1\.9 s · 2:41 of 3:00$/);
     expect(deliveryWords(delivery({ seconds: 200 }), 180)).toMatch(/ · 3:20 of 3:00, over time$/);
-    expect(deliveryWords(delivery({ seconds: 180.3 }), 180)).toMatch(/ · 3:00 of 3:00$/);
+    expect(deliveryWords(delivery({ seconds: 180.9 }), 180)).toMatch(/ · 3:00 of 3:00$/);
+    expect(deliveryWords(delivery({ seconds: 161.7 }), 180)).toMatch(/ · 2:41 of 3:00$/);
     expect(deliveryWords(delivery({ first_speech_seconds: null, seconds: 5 }), 90)).toBe("no speech heard · 0:05 of 1:30");
     expect(deliveryWords(delivery(), null)).not.toContain(" of ");
   });

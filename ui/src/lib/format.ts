@@ -96,9 +96,10 @@ export function deliveryWords(d: Delivery, answerSeconds?: number | null): strin
   }
   if (answerSeconds !== null && answerSeconds !== undefined && answerSeconds > 0) {
     const seconds = d.seconds ?? 0;
-    const length = `${clock(seconds, true)} of ${clock(answerSeconds, true)}`;
+    // Whole seconds gone by, as the run report prints a take's length.
+    const length = `${clock(seconds)} of ${clock(answerSeconds)}`;
     // Over by what the clock shows: "3:00 of 3:00" is never "over time".
-    parts.push(Math.round(seconds) > answerSeconds ? `${length}, over time` : length);
+    parts.push(Math.floor(seconds) > answerSeconds ? `${length}, over time` : length);
   }
   return parts.join(" · ");
 }
