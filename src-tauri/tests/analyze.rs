@@ -91,8 +91,26 @@ fn bad_files_are_refused_in_words_and_the_rest_still_analysed() {
     }
     w.finalize().unwrap();
     let missing = dir.path().join("missing.wav");
+    // A header promising five hours at 8 kHz (the audio itself never comes).
+    let five_hours = dir.path().join("five-hours.wav");
+    let data_len: u32 = 5 * 3600 * 8_000 * 2;
+    let mut header = Vec::new();
+    header.extend_from_slice(b"RIFF");
+    header.extend_from_slice(&(36 + data_len).to_le_bytes());
+    header.extend_from_slice(b"WAVEfmt ");
+    header.extend_from_slice(&16u32.to_le_bytes());
+    header.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    header.extend_from_slice(&1u16.to_le_bytes()); // mono
+    header.extend_from_slice(&8_000u32.to_le_bytes());
+    header.extend_from_slice(&16_000u32.to_le_bytes()); // bytes a second
+    header.extend_from_slice(&2u16.to_le_bytes()); // block align
+    header.extend_from_slice(&16u16.to_le_bytes());
+    header.extend_from_slice(b"data");
+    header.extend_from_slice(&data_len.to_le_bytes());
+    header.extend_from_slice(&[0; 3200]);
+    std::fs::write(&five_hours, header).unwrap();
 
-    let paths = [&good, &not_wav, &empty, &truncated, &header_only, &nine_channels, &missing];
+    let paths = [&good, &not_wav, &empty, &truncated, &header_only, &nine_channels, &missing, &five_hours];
     let args: Vec<&str> = ["analyze", "--json"].into_iter().chain(paths.iter().map(|p| p.to_str().unwrap())).collect();
     let out = mockloop(&args);
     assert_eq!(out.status.code(), Some(1), "a bad file means exit code 1");
@@ -104,6 +122,7 @@ fn bad_files_are_refused_in_words_and_the_rest_still_analysed() {
         (&truncated, "truncated: the header promises"),
         (&nine_channels, "unsupported WAV: 9 channels"),
         (&missing, "cannot open it"),
+        (&five_hours, "unsupported WAV: 5.0 hours long (mockloop analyses up to 4 hours"),
     ];
     for (path, words) in expect {
         let line = format!("mockloop analyze: {}: {words}", path.display());
