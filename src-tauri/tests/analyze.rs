@@ -49,6 +49,7 @@ fn json_has_every_measure_of_each_file() {
         "words_per_minute_estimate",
         "speech_dbfs",
         "clipped_samples",
+        "speaking_share",
     ] {
         assert!(d[key].is_number(), "{key} in {d}");
     }
@@ -57,6 +58,9 @@ fn json_has_every_measure_of_each_file() {
     assert!((1.0..1.2).contains(&first), "espeak starts speaking a few ms in: {first}");
     assert!(d["words_per_minute_estimate"].as_f64().unwrap() > 100.0, "{d}");
     assert_eq!(d["clipped_samples"], 0);
+    let share = d["speaking_share"].as_f64().unwrap();
+    let expected = d["speaking_seconds"].as_f64().unwrap() / d["seconds"].as_f64().unwrap();
+    assert!((share - expected).abs() < 1e-9 && share > 0.5 && share < 1.0, "{d}");
 
     let out = mockloop(&["analyze", wav.to_str().unwrap()]);
     assert!(out.status.success());

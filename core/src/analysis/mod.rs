@@ -165,12 +165,6 @@ pub fn analyze_file(path: &Path) -> Result<Delivery, AnalyzeError> {
     Ok(measure(&decoded.samples, decoded.seconds, decoded.clipped))
 }
 
-/// Analyses mono samples at 16 kHz (what [`analyze_file`] does after
-/// decoding); `clipped` is carried into the result.
-pub fn analyze_16k(samples: &[i16], clipped: u64) -> Delivery {
-    measure(samples, samples.len() as f64 / f64::from(decode::RATE), clipped)
-}
-
 fn measure(samples: &[i16], seconds: f64, clipped: u64) -> Delivery {
     // The energy contours do not need the voice activity: computed beside it.
     let (voiced, (db, contour)) = std::thread::scope(|scope| {
@@ -198,7 +192,7 @@ fn measure(samples: &[i16], seconds: f64, clipped: u64) -> Delivery {
     let longest_pause_seconds = pauses.iter().map(Pause::seconds).fold(0.0, f64::max);
     let syllables_per_second = if speaking_seconds > 0.0 { f64::from(syllables) / speaking_seconds } else { 0.0 };
     let speech_levels: Vec<f64> = segments.iter().flat_map(|&(a, b)| contour[a..b].iter().copied()).collect();
-    let speech_dbfs = speech::quantile(speech_levels, 0.5);
+    let speech_dbfs = median(speech_levels);
     Delivery {
         version: VERSION,
         seconds,

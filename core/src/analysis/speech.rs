@@ -17,7 +17,7 @@ pub const BLOCK: usize = 80;
 pub const BLOCKS_PER_SECOND: f64 = RATE as f64 / BLOCK as f64;
 /// A silence this long inside speech is a pause (0.5 s); shorter ones are
 /// the gaps between words and count as speaking.
-pub const MIN_PAUSE_BLOCKS: usize = 100;
+pub const MIN_PAUSE_BLOCKS: usize = (super::PAUSE_SECONDS * BLOCKS_PER_SECOND) as usize;
 /// Speech shorter than this, alone, is a click or a breath (80 ms).
 const MIN_SPEECH_BLOCKS: usize = 16;
 /// How far before earshot's onset, and after it, a word's start is sought.

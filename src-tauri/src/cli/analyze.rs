@@ -10,6 +10,9 @@ struct FileReport<'a> {
     path: &'a Path,
     #[serde(flatten)]
     delivery: Option<&'a Delivery>,
+    /// Speaking time as a share of the file (0 to 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speaking_share: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
@@ -25,6 +28,7 @@ pub fn analyze(files: &[PathBuf], json: bool) -> i32 {
             .map(|(path, r)| FileReport {
                 path,
                 delivery: r.as_ref().ok(),
+                speaking_share: r.as_ref().ok().map(Delivery::speaking_share),
                 error: r.as_ref().err().map(ToString::to_string),
             })
             .collect();
