@@ -87,7 +87,11 @@ fn checklist_item_with_unknown_competency_is_located() {
 
 #[test]
 fn round_with_empty_bank_is_rejected() {
-    let text = MINIMAL.replace("kind = \"deep\"\ntext", "kind = \"screen\"\ntext");
+    // The question moves to the screen bank, and its probe no longer
+    // names the deep round's item.
+    let text = MINIMAL
+        .replace("kind = \"deep\"\ntext", "kind = \"screen\"\ntext")
+        .replace("tests = [\"deep-tradeoff\"], ", "");
     let p = problems(&text);
     assert_eq!(p.len(), 1, "{p:?}");
     let line = line_of(&text, "kind = \"deep\"");
@@ -194,6 +198,65 @@ fn builtin_content_meets_the_minimums() {
             for item in &round.checklist {
                 assert!(items.insert(item.text.to_lowercase()), "{}: repeated checklist text {:?}", lp.id, item.text);
             }
+        }
+    }
+}
+
+#[test]
+fn probes_may_be_plain_strings_or_tables_naming_what_they_test() {
+    let text = MINIMAL.replace(
+        r#"probes = ["Why now?", "What would you change first?"]"#,
+        r#"probes = ["Why now?", { text = "Go deeper on one part.", tests = ["warmup-clear"], aim = "depth" }]"#,
+    );
+    let lp = parse_loop("t.toml", &text, LoopSource::Builtin).expect("valid");
+    let probes = &lp.question("q-screen-1").expect("question").probes;
+    assert_eq!(probes[0].text, "Why now?");
+    assert!(probes[0].tests.is_empty() && probes[0].aim.is_none());
+    assert_eq!(probes[1].tests, ["warmup-clear"]);
+    assert_eq!(probes[1].aim, Some(mockloop_core::loops::ProbeAim::Depth));
+}
+
+#[test]
+fn a_probe_naming_an_item_of_another_round_kind_is_located() {
+    // `deep-tradeoff` belongs to the "deep" round, not to a "screen" one.
+    let text = MINIMAL.replace(
+        r#"probes = ["Why now?", "What would you change first?"]"#,
+        "probes = [\n  \"Why now?\",\n  { text = \"And?\", tests = [\"warmup-clear\", \"deep-tradeoff\"] },\n]",
+    );
+    let p = problems(&text);
+    let line = line_of(&text, "And?");
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(p[0].starts_with(&format!("t.toml:{line}:")), "{p:?}");
+    assert!(p[0].contains("\"deep-tradeoff\"") && p[0].contains("\"screen\" round"), "{p:?}");
+}
+
+#[test]
+fn a_probe_table_with_an_unknown_key_or_aim_is_located() {
+    for (bad, named) in
+        [(r#"{ text = "And?", test = ["warmup-clear"] }"#, "test"), (r#"{ text = "And?", aim = "speed" }"#, "speed")]
+    {
+        let text = MINIMAL.replace(
+            r#"probes = ["Why now?", "What would you change first?"]"#,
+            &format!("probes = [\n  \"Why now?\",\n  {bad},\n]"),
+        );
+        let p = problems(&text);
+        let line = line_of(&text, bad);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].starts_with(&format!("t.toml:{line}:")), "{p:?}");
+        assert!(p[0].contains(named), "{p:?}");
+    }
+}
+
+#[test]
+fn every_builtin_probe_names_what_it_tests_and_each_question_can_ask_for_depth() {
+    let catalog = Catalog::load(None);
+    for lp in &catalog.loops {
+        for q in &lp.questions {
+            for p in &q.probes {
+                assert!(!p.tests.is_empty(), "{}/{}: probe {:?} names no checklist item", lp.id, q.id, p.text);
+            }
+            let depth = q.probes.iter().filter(|p| p.aim == Some(mockloop_core::loops::ProbeAim::Depth)).count();
+            assert_eq!(depth, 1, "{}/{}: {depth} probes ask for depth", lp.id, q.id);
         }
     }
 }

@@ -140,6 +140,12 @@ pub struct RunView {
     pub question: String,
     /// The follow-up probe being answered, if any.
     pub probe: Option<String>,
+    /// Its index in the question's probes (the loop file's order), which
+    /// need not be the order it is asked in.
+    pub probe_index: Option<usize>,
+    /// Why this probe was asked now (delivery, weak spots or file order);
+    /// `None` in runs stored before probes were chosen.
+    pub probe_reason: Option<String>,
     /// 1-based probe number, if answering a probe.
     pub probe_number: Option<usize>,
     /// Probes this question has.
@@ -322,8 +328,15 @@ impl Session {
                 self.save_assessment(Some((run_id, round)), &draft.ratings, &draft.note)?;
             }
         }
+        let choices = match action {
+            Action::Next if phase == Phase::Answering => self.probe_order(now)?,
+            _ => None,
+        };
         let active = self.active.as_mut().ok_or(SessionError::NoActiveRun)?;
         let before = active.engine.clone();
+        if let Some(choices) = choices {
+            active.engine.order_probes(choices);
+        }
         let events = match action {
             Action::Next => active.engine.next(now),
             Action::FinishRound => active.engine.finish_round(now),
@@ -343,6 +356,42 @@ impl Session {
             return Err(e);
         }
         Ok(Update { view: self.view().ok_or(SessionError::NoActiveRun)?, events })
+    }
+
+    /// The order to ask the current question's probes in, when its main
+    /// answer is ending ([`crate::rehearsal::probes`]): by how the answer's
+    /// takes sounded (those analysed so far: [`Self::unanalysed_answer_takes`]
+    /// lists the rest), then by the candidate's ratings of the last 30 days.
+    fn probe_order(&self, now: Duration) -> Result<Option<Vec<crate::rehearsal::ProbeChoice>>> {
+        let Some(active) = self.active.as_ref().filter(|a| a.engine.on_main_answer()) else { return Ok(None) };
+        let Some(view) = self.view() else { return Ok(None) };
+        let Some(lp) = self.catalog.get(&view.loop_id) else { return Ok(None) };
+        let Some(question) = lp.question(&view.question_id) else { return Ok(None) };
+        let takes = self.store.answer_takes(active.run_id, view.round_number - 1, &view.question_id, None)?;
+        let speaking_seconds =
+            takes.iter().filter_map(|t| t.delivery.as_ref()).map(|d| d.speaking_seconds).reduce(|a, b| a + b);
+        let given_ms = active.engine.answer_budget_ms();
+        let answer = crate::rehearsal::AnswerSignals {
+            used_ms: given_ms - active.engine.answer_remaining_ms(now),
+            given_ms,
+            speaking_seconds,
+        };
+        let since = Utc::now() - chrono::Duration::days(crate::rehearsal::probes::HISTORY_DAYS);
+        let ratings = self.store.item_ratings_since(&lp.id, since)?;
+        Ok(Some(crate::rehearsal::probes::choose(lp, question, &answer, &ratings)))
+    }
+
+    /// The closed takes of the answer on screen that have no delivery
+    /// figures yet, with their files: the window analyses them before it
+    /// moves on from a main answer, so the probes can follow how it sounded.
+    pub fn unanalysed_answer_takes(&self) -> Result<Vec<(i64, PathBuf)>> {
+        let Some(view) = self.view().filter(|v| v.phase == Phase::Answering) else { return Ok(Vec::new()) };
+        let takes = self.store.answer_takes(view.run_id, view.round_number - 1, &view.question_id, view.probe_index)?;
+        Ok(takes
+            .into_iter()
+            .filter(|t| t.status != "recording" && t.delivery.is_none() && t.delivery_error.is_none())
+            .filter_map(|t| Some((t.id, takes::take_path(&self.data_dir, &t.path).ok()?)))
+            .collect())
     }
 
     /// Checks the countdowns' thresholds and saves progress now and then.
@@ -438,7 +487,7 @@ impl Session {
         if view.phase != Phase::Answering {
             return Err(SessionError::NotAnswering);
         }
-        let probe = view.probe_number.map(|p| p - 1);
+        let probe = view.probe_index;
         let name = takes::take_file_name(Local::now(), &view.loop_id, &view.round_id, &view.question_id, probe);
         let dir = takes::takes_dir(&self.data_dir);
         crate::fsutil::create_private_dir(&dir)
@@ -591,7 +640,8 @@ fn build_view(lp: &Loop, run_id: i64, engine: &Rehearsal, now: Duration) -> RunV
     let round = lp.round(&planned_round.round_id);
     let planned_q = &planned_round.questions[pos.question.min(planned_round.questions.len().saturating_sub(1))];
     let question = lp.question(&planned_q.question_id);
-    let probe = pos.probe.and_then(|p| question.and_then(|q| q.probes.get(p)).cloned());
+    let current = engine.current_probe();
+    let probe = current.and_then(|(index, _)| question.and_then(|q| q.probes.get(index)).map(|p| p.text.clone()));
     RunView {
         run_id,
         loop_id: lp.id.clone(),
@@ -620,6 +670,8 @@ fn build_view(lp: &Loop, run_id: i64, engine: &Rehearsal, now: Duration) -> RunV
         question_id: planned_q.question_id.clone(),
         question: question.map(|q| q.text.clone()).unwrap_or_default(),
         probe,
+        probe_index: current.map(|(index, _)| index),
+        probe_reason: current.and_then(|(_, reason)| reason.map(str::to_owned)),
         probe_number: pos.probe.map(|p| p + 1),
         probe_count: planned_q.probes,
         answer_timer: TimerView::new(engine.answer_remaining_ms(now), engine.answer_budget_ms()),

@@ -265,6 +265,21 @@ pub async fn ui_ready() -> Result<(), String> {
 #[tauri::command]
 #[specta::specta]
 pub async fn run_action(app: AppHandle, action: Action) -> Result<Update, String> {
+    if action == Action::Next {
+        // The probes that follow a main answer depend on how it sounded:
+        // its takes are analysed first (a few hundredths of a second for a
+        // three-minute take), outside the session lock, as the delivery
+        // thread would.
+        blocking(app.clone(), |app| {
+            let pending =
+                with_session(&app.state::<AppState>(), |s| s.unanalysed_answer_takes().map_err(|e| e.to_string()));
+            for (take_id, _) in pending.unwrap_or_default() {
+                delivery::analyse(app, take_id);
+            }
+            Ok(())
+        })
+        .await?;
+    }
     session_blocking(app, move |s| s.act(action).map_err(|e| e.to_string())).await
 }
 

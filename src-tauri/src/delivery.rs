@@ -139,7 +139,10 @@ pub fn run(app: AppHandle, jobs: Receiver<i64>) {
     }
 }
 
-fn analyse(app: &AppHandle, take_id: i64) {
+/// Analyses one take and stores the result (its file read without the
+/// session lock), telling the window. Also used by `run_action`, which
+/// needs a main answer's figures before it chooses the probes.
+pub fn analyse(app: &AppHandle, take_id: i64) {
     let state = app.state::<AppState>();
     let Ok(file): Result<PathBuf, _> = with_session(&state, |s| s.take_file(take_id).map_err(|e| e.to_string())) else {
         return; // deleted meanwhile

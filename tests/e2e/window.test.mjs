@@ -186,6 +186,12 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await click("next");
   const probe = await session.waitFor('[data-testid="probe-text"]');
   assert.ok((await session.text(probe)).length > 10);
+  // A few seconds of speech is a very short answer: the probe asking for
+  // depth comes first, chosen from the take's analysed speech (not the
+  // clock), and the screen says why.
+  const reason = await session.text(await session.find('[data-testid="probe-reason"]'));
+  console.log(`probe reason: ${reason}`);
+  assert.match(reason, /^Asked because your answer was short: 0:0\d of speech, where a full one takes about \d:\d\d\.$/);
   await waitFor("recording to carry on", async () => (await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"));
   await pulse.play(path.join(work, "probe.wav"));
   await sleep(300);

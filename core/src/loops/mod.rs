@@ -6,5 +6,5 @@ pub mod parse;
 pub mod problem;
 
 pub use catalog::{validate_file, Catalog};
-pub use model::{ChecklistItem, Competency, Loop, LoopSource, Question, Round};
+pub use model::{ChecklistItem, Competency, Loop, LoopSource, Probe, ProbeAim, Question, Round};
 pub use problem::Problem;

@@ -110,8 +110,34 @@ pub struct Question {
     pub text: String,
     /// How long a good spoken answer takes.
     pub target_seconds: u32,
-    /// Follow-up probes, in the order an interviewer would ask them.
-    pub probes: Vec<String>,
+    /// Follow-up probes, in the order the file gives them (the order used
+    /// when nothing says another is more useful: [`crate::rehearsal::probes`]).
+    pub probes: Vec<Probe>,
+}
+
+/// A follow-up an interviewer asks after the main answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Probe {
+    /// The follow-up as asked aloud.
+    pub text: String,
+    /// Checklist items (ids of this question's rounds) it gives the
+    /// candidate a chance to show; empty for a probe written as a plain
+    /// string.
+    pub tests: Vec<String>,
+    /// What kind of answer it asks for, if it answers a delivery problem.
+    pub aim: Option<ProbeAim>,
+}
+
+/// What a probe asks of an answer that sounded a certain way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeAim {
+    /// More depth: asked first after a very short main answer.
+    Depth,
+    /// The short version: asked first after a main answer that ran over.
+    Brevity,
 }
 
 impl Loop {

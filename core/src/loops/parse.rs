@@ -6,7 +6,7 @@
 //! Fields that can be wrong in the second pass are kept `Spanned`, so every
 //! problem points at the exact line and column.
 
-use super::model::{ChecklistItem, Competency, Loop, LoopSource, Question, Round};
+use super::model::{ChecklistItem, Competency, Loop, LoopSource, Probe, ProbeAim, Question, Round};
 use super::problem::Problem;
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
@@ -67,7 +67,46 @@ struct RawQuestion {
     text: Spanned<String>,
     target_seconds: Spanned<i64>,
     #[serde(default)]
-    probes: Vec<Spanned<String>>,
+    probes: Vec<Spanned<RawProbe>>,
+}
+
+/// A probe as a plain string (the first file format, still accepted) or as
+/// a table that says what it tests. Not `#[serde(untagged)]`: that buffers
+/// the value, which loses the table's spans and says only "no variant
+/// matched"; this passes the table to its own deserializer, so an unknown
+/// key is named as anywhere else.
+enum RawProbe {
+    Text(String),
+    Table(RawProbeTable),
+}
+
+impl<'de> Deserialize<'de> for RawProbe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = RawProbe;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a probe: a string, or { text = \"...\", tests = [\"item-id\"] }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawProbe, E> {
+                Ok(RawProbe::Text(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawProbe, A::Error> {
+                RawProbeTable::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RawProbe::Table)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProbeTable {
+    text: Spanned<String>,
+    #[serde(default)]
+    tests: Vec<Spanned<String>>,
+    #[serde(default)]
+    aim: Option<ProbeAim>,
 }
 
 /// Longest round or answer accepted: a typo such as `minutes = 4500` should be
@@ -139,6 +178,37 @@ impl Validator<'_> {
         text.get_ref().trim().to_owned()
     }
 
+    fn probe(&mut self, raw: &Spanned<RawProbe>, q: &RawQuestion, items: Option<&HashSet<&str>>) -> Probe {
+        let table = match raw.get_ref() {
+            RawProbe::Text(text) => {
+                if text.trim().is_empty() {
+                    self.err(raw, "a probe must not be empty");
+                }
+                return Probe { text: text.trim().to_owned(), tests: Vec::new(), aim: None };
+            }
+            RawProbe::Table(table) => table,
+        };
+        let mut tests: Vec<String> = Vec::with_capacity(table.tests.len());
+        for t in &table.tests {
+            let id = t.get_ref();
+            if items.is_some_and(|known| !known.contains(id.as_str())) {
+                self.err(
+                    t,
+                    format!(
+                        "probe tests \"{id}\", which is no checklist item of a \"{}\" round (question \"{}\")",
+                        q.kind.get_ref(),
+                        q.id.get_ref()
+                    ),
+                );
+            } else if tests.contains(id) {
+                self.err(t, format!("probe names checklist item \"{id}\" twice"));
+            } else {
+                tests.push(id.clone());
+            }
+        }
+        Probe { text: self.text(&table.text, "a probe's `text`"), tests, aim: table.aim }
+    }
+
     fn positive(&mut self, value: &Spanned<i64>, field: &str, max: i64) -> u32 {
         let v = *value.get_ref();
         if v <= 0 {
@@ -193,6 +263,13 @@ impl Validator<'_> {
         }
 
         let round_kinds: HashSet<&str> = raw.rounds.iter().map(|r| r.kind.get_ref().as_str()).collect();
+        // The checklist items a question's probes may name: those of every
+        // round that draws from its bank.
+        let mut kind_items: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for r in &raw.rounds {
+            let items = kind_items.entry(r.kind.get_ref().as_str()).or_default();
+            items.extend(r.checklist.get_ref().iter().map(|i| i.id.get_ref().as_str()));
+        }
         let mut question_ids = HashSet::new();
         let mut questions = Vec::with_capacity(raw.questions.len());
         for q in &raw.questions {
@@ -202,7 +279,8 @@ impl Validator<'_> {
                     format!("no round has kind \"{}\", so this question would never be asked", q.kind.get_ref()),
                 );
             }
-            let probes = q.probes.iter().map(|p| self.text(p, "a probe")).collect();
+            let items = kind_items.get(q.kind.get_ref().as_str());
+            let probes = q.probes.iter().map(|p| self.probe(p, q, items)).collect();
             questions.push(Question {
                 id: self.id(&q.id, "question", &mut question_ids),
                 kind: q.kind.get_ref().clone(),

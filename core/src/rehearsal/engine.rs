@@ -100,7 +100,8 @@ pub enum RunEvent {
         round: usize,
         /// The question answered.
         question_id: String,
-        /// `None` for the main answer, else which probe.
+        /// `None` for the main answer, else which probe (its index in the
+        /// question's probes, whatever order they were asked in).
         probe: Option<usize>,
         /// Time spent answering.
         used_ms: i64,
@@ -261,6 +262,40 @@ impl Rehearsal {
         events
     }
 
+    /// Whether the main answer of a question is on now: the moment its
+    /// probes can still be put in order ([`Self::order_probes`]).
+    pub fn on_main_answer(&self) -> bool {
+        self.phase == Phase::Answering && self.position.probe.is_none()
+    }
+
+    /// Sets the order the current question's probes are asked in, while
+    /// its main answer is on. `order` must name each probe once; anything
+    /// else (or a call at another moment) is refused and the order kept.
+    pub fn order_probes(&mut self, order: Vec<super::probes::ProbeChoice>) -> bool {
+        if !self.on_main_answer() {
+            return false;
+        }
+        let question = &mut self.plan.rounds[self.position.round].questions[self.position.question];
+        let mut seen = vec![false; question.probes];
+        let whole = order.len() == question.probes
+            && order.iter().all(|c| c.probe < seen.len() && !std::mem::replace(&mut seen[c.probe], true));
+        if whole {
+            question.order = order;
+        }
+        whole
+    }
+
+    /// The probe being answered: its index in the question's probes (the
+    /// file's order) and why it was asked now; `None` on a main answer.
+    pub fn current_probe(&self) -> Option<(usize, Option<&str>)> {
+        let asked = self.position.probe?;
+        let question = self.plan.rounds.get(self.position.round)?.questions.get(self.position.question)?;
+        Some(match question.order.get(asked) {
+            Some(choice) => (choice.probe, Some(choice.reason.as_str())),
+            None => (asked, None),
+        })
+    }
+
     /// Moves on: main answer → each probe → next question → assessment →
     /// next round → finished. Returns what ended.
     pub fn next(&mut self, now: Duration) -> Vec<RunEvent> {
@@ -314,7 +349,7 @@ impl Rehearsal {
         RunEvent::AnswerEnded {
             round: self.position.round,
             question_id: round.questions[self.position.question].question_id.clone(),
-            probe: self.position.probe,
+            probe: self.current_probe().map(|(index, _)| index),
             used_ms: self.answer_clock.used_ms(now),
             given_ms: self.answer_clock.budget_ms,
         }

@@ -3,7 +3,9 @@
 pub mod countdown;
 pub mod engine;
 pub mod plan;
+pub mod probes;
 
 pub use countdown::{format_remaining, Countdown};
 pub use engine::{Phase, Position, Rehearsal, RunEvent, Thresholds, Timer};
 pub use plan::{PlanError, PlannedQuestion, PlannedRound, RunPlan};
+pub use probes::{AnswerSignals, ProbeChoice};

@@ -17,6 +17,11 @@ pub struct PlannedQuestion {
     pub question_id: String,
     /// How many follow-up probes follow the main answer.
     pub probes: usize,
+    /// The order they are asked in, chosen when the main answer ended
+    /// ([`super::probes`]); empty until then, and in runs stored before
+    /// probes were chosen (the file's order).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub order: Vec<super::probes::ProbeChoice>,
 }
 
 /// One planned round, with its time budgets copied from the loop.
@@ -93,7 +98,7 @@ impl RunPlan {
                 .iter()
                 .filter_map(|id| lp.question(id))
                 .filter(|q| q.kind == round.kind)
-                .map(|q| PlannedQuestion { question_id: q.id.clone(), probes: q.probes.len() })
+                .map(|q| PlannedQuestion { question_id: q.id.clone(), probes: q.probes.len(), order: Vec::new() })
                 .collect();
             if questions.is_empty() {
                 continue;
@@ -131,7 +136,7 @@ impl RunPlan {
                 .take(count)
                 .map(|q| {
                     used.insert(q.id.as_str());
-                    PlannedQuestion { question_id: q.id.clone(), probes: q.probes.len() }
+                    PlannedQuestion { question_id: q.id.clone(), probes: q.probes.len(), order: Vec::new() }
                 })
                 .collect();
             rounds.push(PlannedRound { round_id: round.id.clone(), round_ms, answer_ms, probe_ms, questions });

@@ -172,6 +172,25 @@ impl Store {
         Ok(events)
     }
 
+    /// Every rating of a checklist item in a run of `loop_id` saved at or
+    /// after `since`, as (item id, rating): what probe choice weighs
+    /// ([`crate::rehearsal::probes`]).
+    pub fn item_ratings_since(&self, loop_id: &str, since: DateTime<Utc>) -> Result<Vec<(String, u8)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT ra.item_id, ra.rating FROM ratings ra
+                 JOIN run_rounds rr ON rr.id = ra.run_round_id JOIN runs r ON r.id = rr.run_id
+                 WHERE r.loop_id = ?1 AND ra.rated_at >= ?2",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![loop_id, super::stamp(since)], |row| Ok((row.get(0)?, row.get(1)?)))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
+    }
+
     fn rating_history(&self, rounds: &HashMap<i64, RoundRef>) -> Result<Vec<RatingEvent>> {
         let mut stmt = self
             .conn

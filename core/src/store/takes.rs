@@ -182,6 +182,29 @@ impl Store {
         Ok(rows)
     }
 
+    /// The takes of one main answer (`probe == None`) or probe of a run's
+    /// question, oldest first.
+    pub fn answer_takes(
+        &self,
+        run_id: i64,
+        round_position: usize,
+        question_id: &str,
+        probe: Option<usize>,
+    ) -> Result<Vec<TakeRow>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "{SELECT} WHERE t.run_id = ?1 AND t.round_position = ?2 AND t.question_id = ?3
+                 AND t.probe_index IS ?4 ORDER BY t.id"
+            ))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![run_id, pos(round_position), question_id, probe.map(pos)], row)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
+    }
+
     /// One take.
     pub fn take(&self, id: i64) -> Result<TakeRow> {
         self.conn

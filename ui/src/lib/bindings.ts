@@ -397,6 +397,27 @@ export type PlaybackStatus = {
 	duration: number | null,
 };
 
+/**  A follow-up an interviewer asks after the main answer. */
+export type Probe = {
+	/**  The follow-up as asked aloud. */
+	text: string,
+	/**
+	 *  Checklist items (ids of this question's rounds) it gives the
+	 *  candidate a chance to show; empty for a probe written as a plain
+	 *  string.
+	 */
+	tests: string[],
+	/**  What kind of answer it asks for, if it answers a delivery problem. */
+	aim: ProbeAim | null,
+};
+
+/**  What a probe asks of an answer that sounded a certain way. */
+export type ProbeAim = 
+/**  More depth: asked first after a very short main answer. */
+"depth" | 
+/**  The short version: asked first after a main answer that ran over. */
+"brevity";
+
 /**  How far the analysis is: `done` of `queued` since the window opened. */
 export type Progress = {
 	/**  Takes analysed (or found unreadable). */
@@ -434,8 +455,11 @@ export type Question = {
 	text: string,
 	/**  How long a good spoken answer takes. */
 	target_seconds: number,
-	/**  Follow-up probes, in the order an interviewer would ask them. */
-	probes: string[],
+	/**
+	 *  Follow-up probes, in the order the file gives them (the order used
+	 *  when nothing says another is more useful: [`crate::rehearsal::probes`]).
+	 */
+	probes: Probe[],
 };
 
 /**  One self-assessment rating of a checklist item, 1 (missing) to 4 (strong). */
@@ -564,7 +588,10 @@ seconds_left: number } |
 round: number; 
 /**  The question answered. */
 question_id: string; 
-/**  `None` for the main answer, else which probe. */
+/**
+ *  `None` for the main answer, else which probe (its index in the
+ *  question's probes, whatever order they were asked in).
+ */
 probe: number | null; 
 /**  Time spent answering. */
 used_ms: number; 
@@ -642,6 +669,16 @@ export type RunView = {
 	question: string,
 	/**  The follow-up probe being answered, if any. */
 	probe: string | null,
+	/**
+	 *  Its index in the question's probes (the loop file's order), which
+	 *  need not be the order it is asked in.
+	 */
+	probe_index: number | null,
+	/**
+	 *  Why this probe was asked now (delivery, weak spots or file order);
+	 *  `None` in runs stored before probes were chosen.
+	 */
+	probe_reason: string | null,
 	/**  1-based probe number, if answering a probe. */
 	probe_number: number | null,
 	/**  Probes this question has. */

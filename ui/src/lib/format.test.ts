@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { announce, formatMinutes, timerTone, totalMinutes } from "./format";
+import { announce, formatMinutes, sentence, timerTone, totalMinutes } from "./format";
 import type { Round } from "./bindings";
 
 describe("formatMinutes", () => {
@@ -216,5 +216,13 @@ describe("deliveryWeekWords", () => {
   });
   it("leaves out figures that are missing", () => {
     expect(deliveryWeekWords([week("2025-03-10", { takes: 2 })], [130, 170], "2025-03-12")).toBe("This week: 2 answers.");
+  });
+});
+
+describe("sentence", () => {
+  it("capitalises and ends a probe's reason", () => {
+    expect(sentence("asked because your answer ran 0:15 past its time")).toBe("Asked because your answer ran 0:15 past its time.");
+    expect(sentence("  in the loop's order. ")).toBe("In the loop's order.");
+    expect(sentence("")).toBe("");
   });
 });

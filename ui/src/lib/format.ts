@@ -170,3 +170,11 @@ export function formatBytes(bytes: number): string {
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
+
+/** A phrase as a sentence: first letter capitalised, a full stop at the end. */
+export function sentence(phrase: string): string {
+  const text = phrase.trim();
+  if (!text) return "";
+  const capital = text[0].toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
