@@ -3,7 +3,8 @@
 #   scripts/install-deps.sh run    build tools and the libraries the window links against
 #   scripts/install-deps.sh test   the above, plus Xvfb, WebKitWebDriver, PulseAudio and
 #                                  PipeWire (real-time audio without a sound card),
-#                                  espeak-ng and sox (headless tests), tauri-driver,
+#                                  espeak-ng and sox (headless tests), speech-dispatcher
+#                                  with espeak-ng (the interviewer's voice), tauri-driver,
 #                                  desktop-file-utils, rpm and cpio (to check the packages)
 # Only missing packages are installed; a machine that has them all is left alone.
 set -euo pipefail
@@ -12,6 +13,7 @@ what=${1:-run}
 run_pkgs=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev
   libjavascriptcoregtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libasound2-dev)
 test_pkgs=(xvfb webkit2gtk-driver pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox
+  speech-dispatcher speech-dispatcher-espeak-ng
   pipewire pipewire-bin wireplumber pipewire-pulse dbus desktop-file-utils rpm cpio)
 
 pkgs=("${run_pkgs[@]}")

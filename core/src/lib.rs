@@ -18,3 +18,4 @@ mod rng;
 pub mod session;
 pub mod store;
 pub mod takes;
+pub mod voice;

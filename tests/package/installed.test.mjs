@@ -92,6 +92,10 @@ test("the package declares its name, version and what it needs at run time", () 
     assert.ok(depends.includes(needed), `Depends names ${needed}: ${field("Depends")}`);
   }
   assert.match(field("Recommends"), /pipewire-alsa|libasound2-plugins/);
+  // The interviewer's voice is recommended, never required: the app runs
+  // without it and says how to get it.
+  assert.match(field("Recommends"), /speech-dispatcher, speech-dispatcher-espeak-ng/);
+  assert.doesNotMatch(field("Depends"), /speech/);
   assert.match(field("Description"), /interview loop/);
   const size = statSync(deb).size;
   assert.ok(size < 10 * 1024 * 1024, `the package is ${(size / 1048576).toFixed(1)} MB; the target is at most 10 MB`);

@@ -6,6 +6,7 @@ mod audio;
 mod data;
 mod loops;
 mod readiness;
+mod voice;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -180,6 +181,32 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The voices the speech engine offers (Speech Dispatcher on Linux),
+    /// for `say --voice` and the window's interviewer.
+    Voices {
+        /// Print JSON instead of a line per voice.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Say TEXT aloud as the interviewer would, on the default output,
+    /// and print how soon the voice began and ended. Exits 1 if no speech
+    /// engine answers (and says how to get one).
+    Say {
+        /// What to say.
+        text: String,
+        /// A voice's name from `mockloop voices` (default: the engine's).
+        #[arg(long, value_name = "NAME")]
+        voice: Option<String>,
+        /// Speed, -100 (slowest) to 100 (fastest); 0 is normal.
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        rate: i8,
+        /// Loudness, -100 to 100; 0 is normal.
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        volume: i8,
+        /// Print the timings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Repair takes cut short by a crash or a full disk, so they play.
     /// With no PATH: every interrupted take in the data dir (refused while
     /// the app has that folder open). Only a header and at most one partial
@@ -205,6 +232,10 @@ pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
         Command::Backup { file } => data::backup(data_dir, &file),
         Command::Restore { file } => data::restore(data_dir, &file),
         Command::Analyze { files, json } => analyze::analyze(&files, json),
+        Command::Voices { json } => voice::voices(json),
+        Command::Say { text, voice, rate, volume, json } => {
+            voice::say(&text, &mockloop_core::voice::VoiceSettings { voice, rate, volume }, json)
+        }
         Command::Recover { path } => audio::recover(path.as_deref(), data_dir),
         Command::Report { run: Some(run), html, .. } => readiness::run_report(data_dir, run, html),
         Command::Report { weeks, json, today, target, timing, .. } => {

@@ -1,0 +1,267 @@
+//! The interviewer's voice: text spoken by the desktop's own speech
+//! engine, offline. On Linux that is Speech Dispatcher (usually with
+//! espeak-ng behind it), reached over its protocol (SSIP) on its socket in
+//! pure Rust: nothing is linked, so a machine without it still runs the
+//! app, and [`VoiceError::NoEngine`] says how to get a voice.
+//!
+//! Other platforms have no engine here yet ([`VoiceError::NoEngine`]).
+//!
+//! This module blocks (a sentence takes seconds to say): callers run it on
+//! a thread of its own, never on an audio thread or the window's.
+
+use serde::Serialize;
+use std::time::{Duration, Instant};
+
+/// How to get a voice, for the one message a machine without one sees.
+pub const GET_A_VOICE: &str = "on Debian or Ubuntu: sudo apt install speech-dispatcher espeak-ng";
+
+/// Longest a single utterance may take before it counts as stuck.
+const LONGEST_UTTERANCE: Duration = Duration::from_secs(120);
+
+/// Why nothing was said.
+#[derive(Debug, thiserror::Error)]
+pub enum VoiceError {
+    /// No speech engine answers on this machine.
+    #[error("no speech engine answered ({why}); to hear the interviewer, install one ({GET_A_VOICE})")]
+    NoEngine {
+        /// What was tried and how it failed.
+        why: String,
+    },
+    /// The engine answered but refused or failed.
+    #[error("the speech engine failed: {0}")]
+    Failed(String),
+    /// A setting is out of range or names no voice.
+    #[error("{0}")]
+    BadSetting(String),
+}
+
+/// How the interviewer sounds.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct VoiceSettings {
+    /// A voice's name from [`Speaker::voices`]; `None` for the engine's default.
+    pub voice: Option<String>,
+    /// Speed, -100 (slowest) to 100 (fastest); 0 is the engine's normal.
+    pub rate: i8,
+    /// Loudness, -100 to 100; 0 is the engine's normal.
+    pub volume: i8,
+}
+
+impl VoiceSettings {
+    /// Checks the ranges, in the user's terms.
+    pub fn validate(&self) -> Result<(), VoiceError> {
+        for (what, v) in [("rate", self.rate), ("volume", self.volume)] {
+            if !(-100..=100).contains(&v) {
+                return Err(VoiceError::BadSetting(format!(
+                    "the voice's {what} must be between -100 and 100, not {v}"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One voice the engine offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct VoiceInfo {
+    /// What to pass as [`VoiceSettings::voice`].
+    pub name: String,
+    /// Its language tag (`en-US`), if the engine says.
+    pub language: Option<String>,
+    /// Its variant or dialect, if the engine says.
+    pub variant: Option<String>,
+}
+
+/// How long saying something took, measured from the call.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Spoken {
+    /// Until the engine said the voice began.
+    pub began_ms: u32,
+    /// Until the engine said it ended.
+    pub ended_ms: u32,
+}
+
+#[cfg(target_os = "linux")]
+mod engine {
+    use super::{Spoken, VoiceError, VoiceInfo, VoiceSettings, LONGEST_UTTERANCE};
+    use ssip_client_async::client::Client;
+    use ssip_client_async::{fifo, ClientName, ClientScope, EventType, NotificationType};
+    use std::os::unix::net::UnixStream;
+    use std::time::{Duration, Instant};
+
+    /// A connection to Speech Dispatcher.
+    pub struct Connection {
+        client: Client<UnixStream>,
+    }
+
+    fn failed(e: impl std::fmt::Display) -> VoiceError {
+        VoiceError::Failed(e.to_string())
+    }
+
+    impl Connection {
+        /// Connects, starting the daemon first if it is not running (as
+        /// every Speech Dispatcher client does; it leaves on its own when
+        /// idle).
+        pub fn open() -> Result<Self, VoiceError> {
+            let timeout = Duration::from_secs(10);
+            let client = match fifo::synchronous::Builder::new().timeout(timeout).build() {
+                Ok(client) => client,
+                Err(_) => {
+                    let mut builder = fifo::synchronous::Builder::new();
+                    builder.timeout(timeout);
+                    builder
+                        .with_spawn()
+                        .map_err(|e| VoiceError::NoEngine { why: format!("speech-dispatcher cannot be started: {e}") })?
+                        .build()
+                        .map_err(|e| VoiceError::NoEngine { why: format!("speech-dispatcher does not answer: {e}") })?
+                }
+            };
+            let mut conn = Self { client };
+            let user = std::env::var("USER").unwrap_or_else(|_| "user".into());
+            conn.client
+                .set_client_name(ClientName::new(&user, "mockloop"))
+                .and_then(|c| c.check_client_name_set())
+                .map_err(failed)?;
+            for kind in [NotificationType::Begin, NotificationType::End, NotificationType::Cancel] {
+                conn.client
+                    .set_notification(kind, true)
+                    .and_then(|c| c.check_status(ssip_client_async::OK_NOTIFICATION_SET))
+                    .map_err(failed)?;
+            }
+            Ok(conn)
+        }
+
+        pub fn voices(&mut self) -> Result<Vec<VoiceInfo>, VoiceError> {
+            let voices =
+                self.client.list_synthesis_voices().and_then(|c| c.receive_synthesis_voices()).map_err(failed)?;
+            Ok(voices
+                .into_iter()
+                .map(|v| VoiceInfo {
+                    name: v.name,
+                    language: v.language.filter(|l| l != "none"),
+                    variant: v.dialect.filter(|d| d != "none"),
+                })
+                .collect())
+        }
+
+        pub fn say(&mut self, text: &str, settings: &VoiceSettings, started: Instant) -> Result<Spoken, VoiceError> {
+            let c = &mut self.client;
+            if let Some(voice) = &settings.voice {
+                c.set_synthesis_voice(ClientScope::Current, voice)
+                    .and_then(|c| c.check_status(ssip_client_async::OK_VOICE_SET))
+                    .map_err(failed)?;
+            }
+            c.set_rate(ClientScope::Current, settings.rate)
+                .and_then(|c| c.check_status(ssip_client_async::OK_RATE_SET))
+                .and_then(|c| c.set_volume(ClientScope::Current, settings.volume))
+                .and_then(|c| c.check_status(ssip_client_async::OK_VOLUME_SET))
+                .map_err(failed)?;
+            // SSIP ends a message with a line holding one dot, so a line of
+            // the text that starts with a dot gets a second one.
+            let lines: Vec<String> =
+                text.lines().map(|l| if l.starts_with('.') { format!(".{l}") } else { l.to_owned() }).collect();
+            let id = c
+                .speak()
+                .and_then(|c| c.check_receiving_data())
+                .and_then(|c| c.send_lines(&lines))
+                .and_then(|c| c.receive_message_id())
+                .map_err(failed)?
+                .to_string();
+            let mut began = None;
+            loop {
+                if started.elapsed() > LONGEST_UTTERANCE {
+                    return Err(VoiceError::Failed("the voice did not finish within two minutes".into()));
+                }
+                let event = c.receive_event().map_err(failed)?;
+                if event.id.message != id {
+                    continue;
+                }
+                let at = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+                match event.ntype {
+                    EventType::Begin => began = Some(at),
+                    EventType::End => return Ok(Spoken { began_ms: began.unwrap_or(at), ended_ms: at }),
+                    EventType::Cancel => return Err(VoiceError::Failed("the speech was cancelled".into())),
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod engine {
+    use super::{Spoken, VoiceError, VoiceInfo, VoiceSettings};
+    use std::time::Instant;
+
+    pub struct Connection;
+
+    impl Connection {
+        pub fn open() -> Result<Self, VoiceError> {
+            Err(VoiceError::NoEngine { why: "this build speaks only through Speech Dispatcher, on Linux".into() })
+        }
+        pub fn voices(&mut self) -> Result<Vec<VoiceInfo>, VoiceError> {
+            Ok(Vec::new())
+        }
+        pub fn say(&mut self, _: &str, _: &VoiceSettings, _: Instant) -> Result<Spoken, VoiceError> {
+            Err(VoiceError::NoEngine { why: "no engine on this platform yet".into() })
+        }
+    }
+}
+
+/// The speech engine, connected.
+pub struct Speaker {
+    conn: engine::Connection,
+}
+
+impl Speaker {
+    /// Connects to the engine (starting it if it can be started).
+    pub fn connect() -> Result<Self, VoiceError> {
+        Ok(Self { conn: engine::Connection::open()? })
+    }
+
+    /// The voices it offers.
+    pub fn voices(&mut self) -> Result<Vec<VoiceInfo>, VoiceError> {
+        self.conn.voices()
+    }
+
+    /// Says `text` and returns once the voice has ended.
+    pub fn say(&mut self, text: &str, settings: &VoiceSettings) -> Result<Spoken, VoiceError> {
+        settings.validate()?;
+        let started = Instant::now();
+        if text.trim().is_empty() {
+            return Err(VoiceError::BadSetting("there is nothing to say".into()));
+        }
+        if let Some(name) = &settings.voice {
+            if !self.voices()?.iter().any(|v| &v.name == name) {
+                return Err(VoiceError::BadSetting(format!(
+                    "no voice is called \"{name}\" (`mockloop voices` lists them)"
+                )));
+            }
+        }
+        self.conn.say(text, settings, started)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_out_of_range_are_refused_in_words() {
+        let bad = VoiceSettings { rate: 101, ..VoiceSettings::default() };
+        assert_eq!(bad.validate().unwrap_err().to_string(), "the voice's rate must be between -100 and 100, not 101");
+        let bad = VoiceSettings { volume: -101, ..VoiceSettings::default() };
+        assert!(bad.validate().unwrap_err().to_string().contains("volume"));
+        assert!(VoiceSettings { rate: -100, volume: 100, voice: None }.validate().is_ok());
+    }
+
+    #[test]
+    fn no_engine_says_how_to_get_a_voice() {
+        let e = VoiceError::NoEngine { why: "speech-dispatcher cannot be started: not found".into() };
+        let text = e.to_string();
+        assert!(text.contains("speech-dispatcher espeak-ng"), "{text}");
+        assert!(text.starts_with("no speech engine answered (speech-dispatcher cannot be started"), "{text}");
+    }
+}
