@@ -30,6 +30,9 @@ pub enum VoiceError {
     /// The engine answered but refused or failed.
     #[error("the speech engine failed: {0}")]
     Failed(String),
+    /// Stopped before the end ([`Speaker::cancel`]).
+    #[error("the voice was stopped")]
+    Cancelled,
     /// A setting is out of range or names no voice.
     #[error("{0}")]
     BadSetting(String),
@@ -146,7 +149,13 @@ mod engine {
                 .collect())
         }
 
-        pub fn say(&mut self, text: &str, settings: &VoiceSettings, started: Instant) -> Result<Spoken, VoiceError> {
+        pub fn say(
+            &mut self,
+            text: &str,
+            settings: &VoiceSettings,
+            started: Instant,
+            on_queued: &mut dyn FnMut(u32),
+        ) -> Result<Spoken, VoiceError> {
             let c = &mut self.client;
             if let Some(voice) = &settings.voice {
                 c.set_synthesis_voice(ClientScope::Current, voice)
@@ -167,8 +176,9 @@ mod engine {
                 .and_then(|c| c.check_receiving_data())
                 .and_then(|c| c.send_lines(&lines))
                 .and_then(|c| c.receive_message_id())
-                .map_err(failed)?
-                .to_string();
+                .map_err(failed)?;
+            on_queued(id);
+            let id = id.to_string();
             let mut began = None;
             loop {
                 if started.elapsed() > LONGEST_UTTERANCE {
@@ -182,10 +192,18 @@ mod engine {
                 match event.ntype {
                     EventType::Begin => began = Some(at),
                     EventType::End => return Ok(Spoken { began_ms: began.unwrap_or(at), ended_ms: at }),
-                    EventType::Cancel => return Err(VoiceError::Failed("the speech was cancelled".into())),
+                    EventType::Cancel => return Err(VoiceError::Cancelled),
                     _ => {}
                 }
             }
+        }
+
+        pub fn cancel(&mut self, message: u32) -> Result<(), VoiceError> {
+            self.client
+                .cancel(ssip_client_async::MessageScope::Message(message))
+                .and_then(|c| c.check_status(ssip_client_async::OK_CANCELED))
+                .map(|_| ())
+                .map_err(failed)
         }
     }
 }
@@ -204,8 +222,17 @@ mod engine {
         pub fn voices(&mut self) -> Result<Vec<VoiceInfo>, VoiceError> {
             Ok(Vec::new())
         }
-        pub fn say(&mut self, _: &str, _: &VoiceSettings, _: Instant) -> Result<Spoken, VoiceError> {
+        pub fn say(
+            &mut self,
+            _: &str,
+            _: &VoiceSettings,
+            _: Instant,
+            _: &mut dyn FnMut(u32),
+        ) -> Result<Spoken, VoiceError> {
             Err(VoiceError::NoEngine { why: "no engine on this platform yet".into() })
+        }
+        pub fn cancel(&mut self, _: u32) -> Result<(), VoiceError> {
+            Ok(())
         }
     }
 }
@@ -228,6 +255,17 @@ impl Speaker {
 
     /// Says `text` and returns once the voice has ended.
     pub fn say(&mut self, text: &str, settings: &VoiceSettings) -> Result<Spoken, VoiceError> {
+        self.say_then(text, settings, &mut |_| {})
+    }
+
+    /// [`Self::say`], handing `on_queued` the utterance's id as soon as the
+    /// engine has it, for [`Self::cancel`] from another connection.
+    pub fn say_then(
+        &mut self,
+        text: &str,
+        settings: &VoiceSettings,
+        on_queued: &mut dyn FnMut(u32),
+    ) -> Result<Spoken, VoiceError> {
         settings.validate()?;
         let started = Instant::now();
         if text.trim().is_empty() {
@@ -240,7 +278,13 @@ impl Speaker {
                 )));
             }
         }
-        self.conn.say(text, settings, started)
+        self.conn.say(text, settings, started, on_queued)
+    }
+
+    /// Stops an utterance another connection is saying (its `say` returns
+    /// [`VoiceError::Cancelled`]); one already over is no error.
+    pub fn cancel(&mut self, utterance: u32) -> Result<(), VoiceError> {
+        self.conn.cancel(utterance)
     }
 }
 

@@ -400,6 +400,7 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
     let result = tauri::Builder::default()
         .manage(queue)
         .manage(AppState { session: Mutex::new(session) })
+        .manage(crate::voice::VoiceState::default())
         .manage(AudioState::new(dir.clone()))
         .manage(Held(Mutex::new(held)))
         .invoke_handler(commands.invoke_handler())

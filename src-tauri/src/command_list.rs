@@ -31,4 +31,7 @@ window_commands![
     recording::disk_usage,
     recording::playback,
     delivery::analysis_progress,
+    voice::voices,
+    voice::say,
+    voice::hush,
 ]

@@ -10,6 +10,7 @@ mod ipc;
 mod recording;
 mod single_instance;
 mod state;
+mod voice;
 
 use std::path::Path;
 

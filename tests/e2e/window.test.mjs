@@ -113,6 +113,14 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await click("mic-test");
   // The scratch file is private, in the data folder, and gone once the test stops.
   await waitFor("the test's scratch file to be gone", () => readdirSync(path.join(dataDir, "scratch")).length === 0);
+  // The interviewer's voice: the engine's voices are offered, and "Test
+  // voice" says a question through Speech Dispatcher and espeak-ng.
+  await waitFor("the engine's voices to be listed", async () =>
+    (await session.cmd("POST", "/execute/sync", { script: "return document.querySelectorAll('[data-testid=voice-name] option').length;", args: [] })) > 1, 10_000);
+  await click("voice-test");
+  const voiceMessage = await session.waitFor('[data-testid="voice-message"]', 20_000);
+  console.log(`test voice: ${await session.text(voiceMessage)}`);
+  assert.match(await session.text(voiceMessage), /^Said in \d+\.\d s\.$/);
   await setValue('[data-testid="answer-warn"]', "178");
   // The interview date goes to the database, where the report reads it too.
   const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);

@@ -73,6 +73,16 @@ export const commands = {
 	playback: (takeId: number, action: PlaybackAction, seconds: number | null) => __TAURI_INVOKE<PlaybackStatus>("playback", { takeId, action, seconds }),
 	/**  The analysis's progress, for a window that opened after it began. */
 	analysisProgress: () => __TAURI_INVOKE<Progress>("analysis_progress"),
+	/**  The engine's voices; an error in words when there is no engine. */
+	voices: () => __TAURI_INVOKE<VoiceInfo[]>("voices"),
+	/**
+	 *  Says `text` (stopping whatever was being said) and returns once the
+	 *  voice has ended; `None` when it was stopped first. An error in words
+	 *  when there is no engine: the window shows it once.
+	 */
+	say: (text: string, settings: VoiceSettings) => __TAURI_INVOKE<Spoken | null>("say", { text, settings }),
+	/**  Stops the voice (moving on, leaving the round). */
+	hush: () => __TAURI_INVOKE<null>("hush"),
 };
 
 /** Events */
@@ -693,6 +703,14 @@ export type RunView = {
 	round_warn_ms: number,
 };
 
+/**  How long saying something took, measured from the call. */
+export type Spoken = {
+	/**  Until the engine said the voice began. */
+	began_ms: number,
+	/**  Until the engine said it ended. */
+	ended_ms: number,
+};
+
 export type Started = {
 	take_id: number,
 	path: string,
@@ -793,6 +811,26 @@ export type Update = {
 	view: RunView,
 	/**  Warnings and endings, in order. */
 	events: RunEvent[],
+};
+
+/**  One voice the engine offers. */
+export type VoiceInfo = {
+	/**  What to pass as [`VoiceSettings::voice`]. */
+	name: string,
+	/**  Its language tag (`en-US`), if the engine says. */
+	language: string | null,
+	/**  Its variant or dialect, if the engine says. */
+	variant: string | null,
+};
+
+/**  How the interviewer sounds. */
+export type VoiceSettings = {
+	/**  A voice's name from [`Speaker::voices`]; `None` for the engine's default. */
+	voice: string | null,
+	/**  Speed, -100 (slowest) to 100 (fastest); 0 is the engine's normal. */
+	rate: number,
+	/**  Loudness, -100 to 100; 0 is the engine's normal. */
+	volume: number,
 };
 
 /**  Practice volume in one week, over every loop. */

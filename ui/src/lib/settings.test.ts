@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, daysUntil, loadPrefs, savePrefs, thresholdsOf } from "./settings";
+import { DEFAULTS, daysUntil, loadPrefs, savePrefs, spokenText, thresholdsOf, voiceOf } from "./settings";
 
 function memory() {
   const data = new Map<string, string>();
@@ -41,5 +41,21 @@ describe("thresholdsOf", () => {
     expect(thresholdsOf(odd)).toEqual({ answer_s: [0], round_s: [3600, 0] });
     const junk = { ...DEFAULTS, answerWarnS: Number.NaN, roundWarnMin: "x" as unknown as number };
     expect(thresholdsOf(junk)).toEqual(thresholdsOf(DEFAULTS));
+  });
+});
+
+describe("voice preferences", () => {
+  it("turn into the core's settings, numbers kept in range", () => {
+    expect(voiceOf({ ...DEFAULTS })).toEqual({ voice: null, rate: 0, volume: 0 });
+    expect(voiceOf({ ...DEFAULTS, voiceName: "English (America)", voiceRate: 250, voiceVolume: -7.4 })).toEqual({
+      voice: "English (America)",
+      rate: 100,
+      volume: -7,
+    });
+  });
+  it("say the follow-up when there is one, else the question, and nothing while assessing", () => {
+    expect(spokenText({ phase: "answering", question: "Q?", probe: null })).toBe("Q?");
+    expect(spokenText({ phase: "answering", question: "Q?", probe: "P?" })).toBe("P?");
+    expect(spokenText({ phase: "assessing", question: "Q?", probe: null })).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 // Window preferences, kept in the webview's local storage (per user, on this
 // machine). Rehearsal data lives in SQLite; these are only how the window
 // behaves.
-import type { Thresholds } from "./bindings";
+import type { Thresholds, VoiceSettings } from "./bindings";
 
 export type Theme = "system" | "light" | "dark";
 export type Quality = "speech" | "studio";
@@ -17,6 +17,14 @@ export interface Prefs {
   answerWarnS: number;
   /** Warn this many minutes before a round's time is up (0: only at the end). */
   roundWarnMin: number;
+  /** The interviewer says each question and follow-up aloud. */
+  voiceOn: boolean;
+  /** A voice's name from the engine ("": its default). */
+  voiceName: string;
+  /** -100 (slowest) to 100 (fastest); 0 is the engine's normal. */
+  voiceRate: number;
+  /** -100 to 100; 0 is the engine's normal. */
+  voiceVolume: number;
 }
 
 const KEY = "mockloop.prefs";
@@ -28,6 +36,10 @@ export const DEFAULTS: Prefs = {
   targetDate: "",
   answerWarnS: 30,
   roundWarnMin: 5,
+  voiceOn: false,
+  voiceName: "",
+  voiceRate: 0,
+  voiceVolume: 0,
 };
 
 /** A whole number within [lo, hi], or `fallback` for anything that is not a number. */
@@ -42,6 +54,21 @@ export function thresholdsOf(prefs: Prefs): Thresholds {
   const answer = wholeIn(prefs.answerWarnS, 0, 600, DEFAULTS.answerWarnS);
   const round = wholeIn(prefs.roundWarnMin, 0, 60, DEFAULTS.roundWarnMin) * 60;
   return { answer_s: answer > 0 ? [answer, 0] : [0], round_s: round > 0 ? [round, 0] : [0] };
+}
+
+/** The core's voice settings for these preferences, each number in range. */
+export function voiceOf(prefs: Prefs): VoiceSettings {
+  return {
+    voice: prefs.voiceName || null,
+    rate: wholeIn(prefs.voiceRate, -100, 100, 0),
+    volume: wholeIn(prefs.voiceVolume, -100, 100, 0),
+  };
+}
+
+/** What the interviewer says for the answer on screen: the follow-up, else the question. */
+export function spokenText(run: { phase: string; question: string; probe: string | null }): string | null {
+  if (run.phase !== "answering") return null;
+  return run.probe ?? run.question;
 }
 
 export function loadPrefs(storage: Pick<Storage, "getItem"> = localStorage): Prefs {

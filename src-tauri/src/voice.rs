@@ -1,0 +1,63 @@
+//! The interviewer's voice in the window: the questions and follow-ups
+//! said aloud by the desktop's speech engine ([`mockloop_core::voice`]),
+//! on Tauri's blocking pool, one utterance at a time. Saying something
+//! new, or `hush`, stops what is being said.
+
+use crate::state::{blocking, relock};
+use mockloop_core::voice::{Speaker, Spoken, VoiceError, VoiceInfo, VoiceSettings};
+use std::sync::Mutex;
+use tauri::{AppHandle, Manager};
+
+/// The utterance being said now, if any.
+#[derive(Default)]
+pub struct VoiceState {
+    speaking: Mutex<Option<u32>>,
+}
+
+/// Stops the utterance on now, if any.
+fn stop_current(app: &AppHandle) {
+    let current = relock(&app.state::<VoiceState>().speaking).take();
+    if let Some(id) = current {
+        // Over already, or no engine: nothing to stop.
+        let _ = Speaker::connect().and_then(|mut s| s.cancel(id));
+    }
+}
+
+/// The engine's voices; an error in words when there is no engine.
+#[tauri::command]
+#[specta::specta]
+pub async fn voices(app: AppHandle) -> Result<Vec<VoiceInfo>, String> {
+    blocking(app, |_| Speaker::connect().and_then(|mut s| s.voices()).map_err(|e| e.to_string())).await
+}
+
+/// Says `text` (stopping whatever was being said) and returns once the
+/// voice has ended; `None` when it was stopped first. An error in words
+/// when there is no engine: the window shows it once.
+#[tauri::command]
+#[specta::specta]
+pub async fn say(app: AppHandle, text: String, settings: VoiceSettings) -> Result<Option<Spoken>, String> {
+    blocking(app, move |app| {
+        stop_current(app);
+        let mut speaker = Speaker::connect().map_err(|e| e.to_string())?;
+        let state = app.state::<VoiceState>();
+        let result = speaker.say_then(&text, &settings, &mut |id| *relock(&state.speaking) = Some(id));
+        *relock(&state.speaking) = None;
+        match result {
+            Ok(spoken) => Ok(Some(spoken)),
+            Err(VoiceError::Cancelled) => Ok(None),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await
+}
+
+/// Stops the voice (moving on, leaving the round).
+#[tauri::command]
+#[specta::specta]
+pub async fn hush(app: AppHandle) -> Result<(), String> {
+    blocking(app, |app| {
+        stop_current(app);
+        Ok(())
+    })
+    .await
+}
