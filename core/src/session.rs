@@ -381,12 +381,13 @@ impl Session {
         Ok(Some(crate::rehearsal::probes::choose(lp, question, &answer, &ratings)))
     }
 
-    /// The closed takes of the answer on screen that have no delivery
-    /// figures yet, with their files: the window analyses them before it
+    /// The closed takes of the main answer on screen (none while a probe
+    /// is) that have no delivery figures yet, with their files: the window analyses them before it
     /// moves on from a main answer, so the probes can follow how it sounded.
     pub fn unanalysed_answer_takes(&self) -> Result<Vec<(i64, PathBuf)>> {
-        let Some(view) = self.view().filter(|v| v.phase == Phase::Answering) else { return Ok(Vec::new()) };
-        let takes = self.store.answer_takes(view.run_id, view.round_number - 1, &view.question_id, view.probe_index)?;
+        let on_main = self.active.as_ref().is_some_and(|a| a.engine.on_main_answer());
+        let Some(view) = self.view().filter(|_| on_main) else { return Ok(Vec::new()) };
+        let takes = self.store.answer_takes(view.run_id, view.round_number - 1, &view.question_id, None)?;
         Ok(takes
             .into_iter()
             .filter(|t| t.status != "recording" && t.delivery.is_none() && t.delivery_error.is_none())

@@ -32,12 +32,8 @@ pub fn analyze(files: &[PathBuf], json: bool) -> i32 {
                 error: r.as_ref().err().map(ToString::to_string),
             })
             .collect();
-        match serde_json::to_string_pretty(&reports) {
-            Ok(text) => println!("{text}"),
-            Err(e) => {
-                eprintln!("mockloop analyze: {e}");
-                return 1;
-            }
+        if !super::print_json(&reports) {
+            return 1;
         }
     } else {
         for (path, r) in &results {

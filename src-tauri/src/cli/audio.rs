@@ -1,5 +1,6 @@
 //! `mockloop devices`, `record`, `play` and `recover`.
 
+use super::print_json;
 use mockloop_core::audio::{devices, wavfile, Outcome, Player, Quality, RecordOptions, Recorder};
 use mockloop_core::paths;
 use mockloop_core::takes;
@@ -7,19 +8,6 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-
-fn print_json(value: &impl serde::Serialize) -> bool {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => {
-            println!("{text}");
-            true
-        }
-        Err(e) => {
-            eprintln!("error: cannot write JSON: {e}");
-            false
-        }
-    }
-}
 
 /// Lists audio devices (with `all`, ALSA's plugins and monitors too).
 pub fn devices(json: bool, all: bool) -> i32 {

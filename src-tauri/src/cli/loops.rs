@@ -65,12 +65,8 @@ pub fn loops(data_dir: Option<&Path>, json: bool) -> i32 {
     }
     if json {
         let out: Vec<LoopJson> = catalog.loops.iter().map(loop_json).collect();
-        match serde_json::to_string_pretty(&out) {
-            Ok(text) => println!("{text}"),
-            Err(e) => {
-                eprintln!("error: cannot write JSON: {e}");
-                return 1;
-            }
+        if !super::print_json(&out) {
+            return 1;
         }
     } else {
         for lp in &catalog.loops {

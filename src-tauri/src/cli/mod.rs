@@ -218,6 +218,21 @@ pub enum Command {
     },
 }
 
+/// Prints `value` as pretty JSON on stdout; false (and a message) if it
+/// cannot be written.
+fn print_json(value: &impl serde::Serialize) -> bool {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            println!("{text}");
+            true
+        }
+        Err(e) => {
+            eprintln!("error: cannot write JSON: {e}");
+            false
+        }
+    }
+}
+
 /// Runs a subcommand; returns the exit code.
 pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
     match command {

@@ -15,13 +15,7 @@ pub fn voices(json: bool) -> i32 {
         }
     };
     if json {
-        match serde_json::to_string_pretty(&voices) {
-            Ok(text) => println!("{text}"),
-            Err(e) => {
-                eprintln!("mockloop voices: {e}");
-                return 1;
-            }
-        }
+        return if super::print_json(&voices) { 0 } else { 1 };
     } else {
         // A reader that stops early (`| head`) is no error.
         let mut out = std::io::stdout().lock();
