@@ -5,6 +5,7 @@
 //! dither and noise every time. Needs `espeak-ng` and `sox` on PATH
 //! (`scripts/install-deps.sh test` installs both).
 
+use mockloop_core::analysis::live::{LiveVoice, SharedVoice};
 use mockloop_core::analysis::{analyze_file, vad, Delivery};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -431,4 +432,46 @@ fn an_hour_long_take_is_analysed_whole() {
     let differ = one.iter().zip(&four).filter(|(a, b)| a != b).count();
     println!("an hour in 4 pieces: {differ} of {} frames decided otherwise than in one pass", one.len());
     assert!(differ * 1_000 <= one.len(), "{differ} frames differ (at most 1 in 1,000)");
+}
+
+/// Feeds `samples` to a live detector in 10 ms blocks up to `until`
+/// seconds, as the recorder's writer would.
+fn listen_until(voice: &mut LiveVoice, out: &SharedVoice, samples: &[i32], rate: u32, from: f64, until: f64) {
+    let (a, b) = ((from * f64::from(rate)) as usize, ((until * f64::from(rate)) as usize).min(samples.len()));
+    let floats: Vec<f32> = samples[a..b].iter().map(|&s| s as f32 / 32768.0).collect();
+    for block in floats.chunks((rate / 100) as usize) {
+        voice.push(block, out);
+    }
+}
+
+#[test]
+fn the_live_detector_hears_the_silences_a_hands_free_answer_ends_on() {
+    let dir = tempfile::tempdir().unwrap();
+    for rate in [16_000, 44_100, 48_000] {
+        let take = paused_take(dir.path(), rate);
+        let (s, _) = samples(&take.path);
+        let (out, mut voice) = (SharedVoice::default(), LiveVoice::new(rate));
+        // Up to the end of the first sentence: no silence yet.
+        listen_until(&mut voice, &out, &s, rate, 0.0, take.speech[0].1);
+        assert!(out.quiet_ms() < 200, "{rate} Hz: quiet {} ms while speaking", out.quiet_ms());
+        // Through the 2.5 s pause, up to the fourth sentence.
+        listen_until(&mut voice, &out, &s, rate, take.speech[0].1, take.speech[3].0);
+        let gap = take.speech[3].0 - take.speech[2].1;
+        let quiet = out.quiet_ms() as f64 / 1000.0;
+        println!("{rate} Hz: a {gap:.2} s pause heard as {quiet:.2} s of quiet");
+        assert!((quiet - gap).abs() <= 0.25, "{rate} Hz: {gap:.2} s pause, {quiet:.2} s heard");
+        // The rest: speech stops the quiet, and the end is quiet again.
+        listen_until(&mut voice, &out, &s, rate, take.speech[3].0, take.speech[3].0 + 0.5);
+        assert!(out.quiet_ms() < 200, "{rate} Hz: speech again, quiet {} ms", out.quiet_ms());
+        listen_until(&mut voice, &out, &s, rate, take.speech[3].0 + 0.5, f64::MAX);
+        let tail = s.len() as f64 / f64::from(rate) - take.speech[3].1;
+        let quiet = out.quiet_ms() as f64 / 1000.0;
+        assert!((quiet - tail).abs() <= 0.25, "{rate} Hz: {tail:.2} s at the end, {quiet:.2} s heard");
+        // Voice heard adds up to about the speaking time (the offline
+        // analysis's edges are finer than 16 ms frames).
+        let heard = out.speech_ms() as f64 / 1000.0;
+        let truth = take.speaking_seconds();
+        println!("{rate} Hz: {heard:.2} s heard as voice of {truth:.2} s speaking");
+        assert!(heard > 0.6 * truth && heard <= truth + 0.3, "{rate} Hz: {heard:.2} s of {truth:.2} s");
+    }
 }

@@ -11,6 +11,7 @@
 
 mod decimate;
 mod decode;
+pub mod live;
 mod nuclei;
 mod speech;
 pub mod vad;

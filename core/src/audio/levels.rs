@@ -1,5 +1,6 @@
-//! Live input levels (RMS and peak) and a silence detector, computed on the
-//! writer thread from the samples it writes, never on the audio callback.
+//! Live input levels (RMS and peak), a silence detector and the live voice
+//! detector's figures, computed on the writer thread from the samples it
+//! writes, never on the audio callback.
 
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
@@ -17,6 +18,8 @@ pub struct SharedLevels {
     peak_bits: AtomicU32,
     silent_ms: AtomicU64,
     blocks: AtomicU64,
+    /// What the live voice detector heard (see [`crate::analysis::live`]).
+    pub voice: crate::analysis::live::SharedVoice,
 }
 
 /// One reading of [`SharedLevels`].
@@ -31,6 +34,11 @@ pub struct Levels {
     pub silent_ms: u64,
     /// Blocks measured so far (so a reader can tell a fresh reading from a stale one).
     pub blocks: u64,
+    /// Milliseconds of the take heard as the voice so far.
+    pub speech_ms: u64,
+    /// Milliseconds since the voice was last heard (since the take began
+    /// if it has not been yet): what hands-free rehearsal ends an answer on.
+    pub quiet_ms: u64,
 }
 
 impl SharedLevels {
@@ -41,6 +49,8 @@ impl SharedLevels {
             peak: f32::from_bits(self.peak_bits.load(Ordering::Relaxed)),
             silent_ms: self.silent_ms.load(Ordering::Relaxed),
             blocks: self.blocks.load(Ordering::Relaxed),
+            speech_ms: self.voice.speech_ms(),
+            quiet_ms: self.voice.quiet_ms(),
         }
     }
 }

@@ -11,6 +11,7 @@
 //! would outgrow what a WAV header can describe (4 GiB): see [`TakeWriter::room`].
 
 use super::levels::{LevelMeter, SharedLevels};
+use crate::analysis::live::LiveVoice;
 use super::peaks::{peaks_path, PeakWriter};
 use super::resample::StreamResampler;
 use super::wavfile::{self, part_and_final, WavInfo, MAX_DATA_BYTES};
@@ -60,6 +61,7 @@ pub struct TakeWriter {
     peaks: Option<PeakWriter>,
     resampler: Option<StreamResampler>,
     meter: LevelMeter,
+    voice: LiveVoice,
     part: PathBuf,
     path: PathBuf,
     frames_in: u64,
@@ -111,6 +113,7 @@ impl TakeWriter {
             peaks,
             resampler,
             meter: LevelMeter::new(input_rate),
+            voice: LiveVoice::new(input_rate),
             part,
             path,
             frames_in: 0,
@@ -168,6 +171,7 @@ impl TakeWriter {
             return Err(WriteError(SIZE_LIMIT.into()));
         }
         self.meter.push(samples, levels);
+        self.voice.push(samples, &levels.voice);
         self.frames_in += samples.len() as u64;
         let mut block = std::mem::take(&mut self.block);
         let mut result = Ok(());
