@@ -9,6 +9,7 @@ pub mod backup;
 pub mod clock;
 pub mod demo;
 pub mod fsutil;
+pub mod hands_free;
 pub mod lock;
 pub mod loops;
 pub mod paths;

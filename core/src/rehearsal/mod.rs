@@ -2,6 +2,7 @@
 
 pub mod countdown;
 pub mod engine;
+pub mod hands_free;
 pub mod plan;
 pub mod probes;
 
