@@ -288,6 +288,87 @@ impl Speaker {
     }
 }
 
+/// Renders `text` into a new WAV file at `out` instead of saying it, with
+/// espeak-ng (the engine Speech Dispatcher speaks through on Debian and
+/// Ubuntu), run as a program: Speech Dispatcher itself has no way to write
+/// a file. The voice is an espeak-ng voice (`espeak-ng --voices`); the rate
+/// and volume map onto espeak-ng's words a minute (80 to 450, 175 normal)
+/// and amplitude (0 to 200). Refuses a file that exists. Returns the
+/// seconds rendered.
+pub fn render(text: &str, settings: &VoiceSettings, out: &std::path::Path) -> Result<f64, VoiceError> {
+    settings.validate()?;
+    if text.trim().is_empty() {
+        return Err(VoiceError::BadSetting("there is nothing to say".into()));
+    }
+    if out.exists() {
+        return Err(VoiceError::BadSetting(format!("{} already exists; it was left untouched", out.display())));
+    }
+    // espeak-ng falls back to its default for a language it lacks,
+    // silently, and refuses its own voices' display names: a voice is
+    // looked up in its list and passed on by its language.
+    let voice = match &settings.voice {
+        None => None,
+        Some(voice) => {
+            let listed = std::process::Command::new("espeak-ng").arg("--voices").output().map_err(|_| {
+                VoiceError::NoEngine { why: "espeak-ng, which writes the file, is not installed".into() }
+            })?;
+            // Columns: priority, language, age/gender, name, file, other languages.
+            let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+            let language = listed.lines().skip(1).find_map(|line| {
+                let cols: Vec<&str> = line.split_whitespace().collect();
+                let named = [1, 3, 4].iter().any(|&i| cols.get(i).is_some_and(|c| c.eq_ignore_ascii_case(voice)));
+                named.then(|| cols.get(1).map(|c| (*c).to_owned())).flatten()
+            });
+            Some(language.ok_or_else(|| {
+                VoiceError::BadSetting(format!(
+                    "espeak-ng has no voice called \"{voice}\" (`espeak-ng --voices` lists them)"
+                ))
+            })?)
+        }
+    };
+    let rate = i32::from(settings.rate);
+    let wpm = if rate < 0 { 175 + rate * 95 / 100 } else { 175 + rate * 275 / 100 };
+    let amplitude = 100 + i32::from(settings.volume);
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let part = out.with_file_name(format!(".{name}.{}.part", std::process::id()));
+    let mut command = std::process::Command::new("espeak-ng");
+    command.args(["-s", &wpm.to_string(), "-a", &amplitude.to_string(), "-w"]).arg(&part);
+    if let Some(voice) = &voice {
+        command.args(["-v", voice]);
+    }
+    let ran = command.arg("--").arg(text).stdout(std::process::Stdio::null()).output();
+    let output = match ran {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(VoiceError::NoEngine { why: "espeak-ng, which writes the file, is not installed".into() })
+        }
+        Err(e) => return Err(VoiceError::Failed(format!("espeak-ng: {e}"))),
+    };
+    let written = hound::WavReader::open(&part).ok().map(|r| f64::from(r.duration()) / f64::from(r.spec().sample_rate));
+    let seconds = match written {
+        Some(seconds) if output.status.success() && seconds > 0.0 => seconds,
+        _ => {
+            let _ = std::fs::remove_file(&part);
+            let said = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+            return Err(VoiceError::Failed(if said.is_empty() {
+                "espeak-ng wrote no audio".into()
+            } else {
+                format!("espeak-ng: {said} (`espeak-ng --voices` lists its voices)")
+            }));
+        }
+    };
+    // Renamed into place only if nothing appeared there meanwhile.
+    if out.exists() {
+        let _ = std::fs::remove_file(&part);
+        return Err(VoiceError::BadSetting(format!("{} already exists; it was left untouched", out.display())));
+    }
+    std::fs::rename(&part, out).map_err(|e| {
+        let _ = std::fs::remove_file(&part);
+        VoiceError::Failed(format!("cannot write {}: {e}", out.display()))
+    })?;
+    Ok(seconds)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,3 +104,44 @@ fn without_a_speech_engine_say_and_voices_say_how_to_get_one() {
         assert!(stderr.contains("sudo apt install speech-dispatcher espeak-ng"), "{stderr}");
     }
 }
+
+#[test]
+fn say_out_writes_the_speech_into_a_new_file_and_never_over_one() {
+    require("espeak-ng");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("question.wav");
+    let run = |args: &[&str]| std::process::Command::new(support::BIN).args(args).output().unwrap();
+    let text = "Walk me through how you would price a new developer tool.";
+    let said = run(&["say", "--json", "--out", out.to_str().unwrap(), text]);
+    assert!(said.status.success(), "{}", String::from_utf8_lossy(&said.stderr));
+    let written: serde_json::Value = serde_json::from_slice(&said.stdout).unwrap();
+    let seconds = written["seconds"].as_f64().unwrap();
+    assert!(seconds > 2.0, "a sentence takes seconds: {written}");
+    // It is speech, of about that length.
+    let analysed = run(&["analyze", "--json", out.to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_slice(&analysed.stdout).unwrap();
+    assert!(report[0]["speaking_seconds"].as_f64().unwrap() > 0.6 * seconds, "{report}");
+    // Faster is shorter.
+    let fast = dir.path().join("fast.wav");
+    let sped = run(&["say", "--json", "--rate", "100", "--out", fast.to_str().unwrap(), text]);
+    let fast_seconds: f64 = serde_json::from_slice::<serde_json::Value>(&sped.stdout).unwrap()["seconds"].as_f64().unwrap();
+    println!("{seconds:.2} s at rate 0, {fast_seconds:.2} s at rate 100");
+    assert!(fast_seconds < 0.7 * seconds, "{fast_seconds} s at rate 100 against {seconds} s");
+    // An existing file is left as it was; an unknown voice is refused in words.
+    let before = std::fs::read(&out).unwrap();
+    let again = run(&["say", "--out", out.to_str().unwrap(), "Hello."]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists; it was left untouched"));
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+    let odd = dir.path().join("odd.wav");
+    let unknown = run(&["say", "--voice", "no-such-voice", "--out", odd.to_str().unwrap(), "Hello."]);
+    assert_eq!(unknown.status.code(), Some(1), "{}", String::from_utf8_lossy(&unknown.stderr));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no voice called \"no-such-voice\""));
+    assert!(!odd.exists(), "nothing is left behind");
+    // An espeak-ng voice by its name works.
+    let scottish = dir.path().join("scottish.wav");
+    let named = run(&["say", "--voice", "English_(Scotland)", "--out", scottish.to_str().unwrap(), "Hello."]);
+    assert!(named.status.success(), "{}", String::from_utf8_lossy(&named.stderr));
+    std::fs::remove_file(&scottish).unwrap();
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2, "no part file is left");
+}

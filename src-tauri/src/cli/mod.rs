@@ -6,6 +6,7 @@ mod audio;
 mod data;
 mod loops;
 mod readiness;
+mod rehearse;
 mod voice;
 
 use chrono::NaiveDate;
@@ -49,6 +50,26 @@ impl From<QualityArg> for Quality {
             QualityArg::Speech => Quality::Speech,
             QualityArg::Studio => Quality::Studio,
         }
+    }
+}
+
+/// The interviewer's voice, as `say` and `rehearse` take it.
+#[derive(clap::Args)]
+pub struct VoiceArgs {
+    /// A voice's name from `mockloop voices` (default: the engine's).
+    #[arg(long, value_name = "NAME")]
+    voice: Option<String>,
+    /// Speed, -100 (slowest) to 100 (fastest); 0 is normal.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    rate: i8,
+    /// Loudness, -100 to 100; 0 is normal.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    volume: i8,
+}
+
+impl From<VoiceArgs> for mockloop_core::voice::VoiceSettings {
+    fn from(v: VoiceArgs) -> Self {
+        Self { voice: v.voice, rate: v.rate, volume: v.volume }
     }
 }
 
@@ -194,16 +215,47 @@ pub enum Command {
     Say {
         /// What to say.
         text: String,
-        /// A voice's name from `mockloop voices` (default: the engine's).
-        #[arg(long, value_name = "NAME")]
-        voice: Option<String>,
-        /// Speed, -100 (slowest) to 100 (fastest); 0 is normal.
-        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
-        rate: i8,
-        /// Loudness, -100 to 100; 0 is normal.
-        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
-        volume: i8,
-        /// Print the timings as JSON.
+        #[command(flatten)]
+        voice: VoiceArgs,
+        /// Write the speech into this new WAV file instead of saying it
+        /// (with espeak-ng, the engine Speech Dispatcher uses on Debian;
+        /// --voice is then an espeak-ng voice, `espeak-ng --voices`).
+        #[arg(long, value_name = "FILE.wav")]
+        out: Option<PathBuf>,
+        /// Print the timings (or the file written) as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rehearse one round hands-free, in the terminal: the interviewer asks
+    /// each question and follow-up aloud, each answer is recorded from when
+    /// the voice ends until you fall quiet (or its time is up), and the
+    /// round stops at its self-assessment, saved for the window (Home →
+    /// Resume). Ctrl-C stops early; what was recorded is kept.
+    Rehearse {
+        /// The loop's id (`mockloop loops` lists them).
+        #[arg(value_name = "LOOP")]
+        loop_id: String,
+        /// The round's id (default: the loop's first round).
+        #[arg(long, value_name = "ID")]
+        round: Option<String>,
+        /// Seconds of quiet that end an answer.
+        #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+        quiet: u32,
+        /// Seconds you must have spoken before quiet ends an answer.
+        #[arg(long, default_value_t = 20, value_name = "SECONDS")]
+        after_speech: u32,
+        #[command(flatten)]
+        voice: VoiceArgs,
+        /// Print the questions without saying them.
+        #[arg(long)]
+        silent: bool,
+        /// The microphone (an id or name from `mockloop devices`).
+        #[arg(long)]
+        device: Option<String>,
+        /// How takes are stored.
+        #[arg(long, value_enum, default_value = "speech")]
+        quality: QualityArg,
+        /// One JSON object a line for each thing that happens.
         #[arg(long)]
         json: bool,
     },
@@ -248,10 +300,33 @@ pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
         Command::Restore { file } => data::restore(data_dir, &file),
         Command::Analyze { files, json } => analyze::analyze(&files, json),
         Command::Voices { json } => voice::voices(json),
-        Command::Say { text, voice, rate, volume, json } => {
-            voice::say(&text, &mockloop_core::voice::VoiceSettings { voice, rate, volume }, json)
-        }
+        Command::Say { text, voice: settings, out, json } => voice::say(&text, &settings.into(), out.as_deref(), json),
         Command::Recover { path } => audio::recover(path.as_deref(), data_dir),
+        Command::Rehearse {
+            loop_id,
+            round,
+            quiet,
+            after_speech,
+            voice,
+            silent,
+            device,
+            quality,
+            json,
+        } => rehearse::rehearse(
+            rehearse::RehearseArgs {
+                loop_id,
+                round,
+                voice: (!silent).then(|| voice.into()),
+                rule: mockloop_core::rehearsal::hands_free::SilenceRule {
+                    quiet_seconds: quiet,
+                    after_speech_seconds: after_speech,
+                },
+                device,
+                quality: quality.into(),
+                json,
+            },
+            data_dir,
+        ),
         Command::Report { run: Some(run), html, .. } => readiness::run_report(data_dir, run, html),
         Command::Report { weeks, json, today, target, timing, .. } => {
             readiness::report(data_dir, weeks, json, today, target, timing)

@@ -1,5 +1,5 @@
-//! `mockloop voices [--json]` and `mockloop say TEXT [--voice NAME]`:
-//! the interviewer's voice, headless.
+//! `mockloop voices [--json]` and `mockloop say TEXT [--voice NAME]
+//! [--out FILE.wav]`: the interviewer's voice, headless.
 
 use mockloop_core::voice::{Speaker, VoiceSettings};
 use std::io::Write;
@@ -33,8 +33,33 @@ pub fn voices(json: bool) -> i32 {
     0
 }
 
-/// Says `text`; exit code 1 if it could not be said.
-pub fn say(text: &str, settings: &VoiceSettings, json: bool) -> i32 {
+/// Writes `text` spoken into `out` (espeak-ng); exit code 1 if it could not.
+fn say_into(text: &str, settings: &VoiceSettings, out: &std::path::Path, json: bool) -> i32 {
+    match mockloop_core::voice::render(text, settings, out) {
+        Ok(seconds) if json => {
+            if super::print_json(&serde_json::json!({ "file": out, "seconds": seconds })) {
+                0
+            } else {
+                1
+            }
+        }
+        Ok(seconds) => {
+            println!("wrote {seconds:.1} s to {}", out.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("mockloop say: {e}");
+            1
+        }
+    }
+}
+
+/// Says `text` (or, with `out`, writes it into that file); exit code 1 if
+/// it could not be said.
+pub fn say(text: &str, settings: &VoiceSettings, out: Option<&std::path::Path>, json: bool) -> i32 {
+    if let Some(out) = out {
+        return say_into(text, settings, out, json);
+    }
     let spoken = Speaker::connect().and_then(|mut s| s.say(text, settings));
     match spoken {
         Ok(spoken) if json => match serde_json::to_string(&spoken) {
