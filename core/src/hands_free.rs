@@ -51,7 +51,8 @@ pub trait Room {
     fn say_time_up(&mut self);
     /// Moves the run on.
     fn next(&mut self);
-    /// Whose turn it is changed (or its countdown did).
+    /// Whose turn it is: on each change (a countdown's included), and again
+    /// after the steps of a turn were done.
     fn show(&mut self, turn: Turn);
 }
 
@@ -113,5 +114,10 @@ pub fn drive(room: &mut dyn Room, mut interviewer: Interviewer, controls: &Contr
                 Step::Next => room.next(),
             }
         }
+        // Shown again once its steps are done: the same turn, now with the
+        // take started or stopped.
+        let turn = interviewer.turn(now());
+        room.show(turn);
+        shown = Some(turn);
     }
 }

@@ -94,6 +94,21 @@ mod engine {
     use std::os::unix::net::UnixStream;
     use std::time::{Duration, Instant};
 
+    /// Held while starting Speech Dispatcher.
+    static SPAWNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    /// Connects again every 100 ms for up to 3 s.
+    fn retry<T, E>(connect: impl Fn() -> Result<T, E>) -> Option<T> {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+            if let Ok(client) = connect() {
+                return Some(client);
+            }
+        }
+        None
+    }
+
     /// A connection to Speech Dispatcher.
     pub struct Connection {
         client: Client<UnixStream>,
@@ -109,16 +124,33 @@ mod engine {
         /// idle).
         pub fn open() -> Result<Self, VoiceError> {
             let timeout = Duration::from_secs(10);
-            let client = match fifo::synchronous::Builder::new().timeout(timeout).build() {
+            let connect = || fifo::synchronous::Builder::new().timeout(timeout).build();
+            let client = match connect() {
                 Ok(client) => client,
                 Err(_) => {
-                    let mut builder = fifo::synchronous::Builder::new();
-                    builder.timeout(timeout);
-                    builder
-                        .with_spawn()
-                        .map_err(|e| VoiceError::NoEngine { why: format!("speech-dispatcher cannot be started: {e}") })?
-                        .build()
-                        .map_err(|e| VoiceError::NoEngine { why: format!("speech-dispatcher does not answer: {e}") })?
+                    // One start at a time: two connections starting it at
+                    // once (the window's voice and hands-free) would each
+                    // find no socket, and the one that loses the race
+                    // fails before the winner's daemon is listening.
+                    let _one = SPAWNING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    match connect() {
+                        Ok(client) => client,
+                        Err(_) => {
+                            let mut builder = fifo::synchronous::Builder::new();
+                            builder.timeout(timeout);
+                            let spawned = builder.with_spawn().map_err(|e| VoiceError::NoEngine {
+                                why: format!("speech-dispatcher cannot be started: {e}"),
+                            })?;
+                            match spawned.build() {
+                                Ok(client) => client,
+                                // Started, maybe by someone else, and not
+                                // listening yet: a few more tries.
+                                Err(first) => retry(connect).ok_or_else(|| VoiceError::NoEngine {
+                                    why: format!("speech-dispatcher does not answer: {first}"),
+                                })?,
+                            }
+                        }
+                    }
                 }
             };
             let mut conn = Self { client };

@@ -266,21 +266,24 @@ pub async fn ui_ready() -> Result<(), String> {
 #[specta::specta]
 pub async fn run_action(app: AppHandle, action: Action) -> Result<Update, String> {
     if action == Action::Next {
-        // The probes that follow a main answer depend on how it sounded:
-        // its takes are analysed first (a few hundredths of a second for a
-        // three-minute take), outside the session lock, as the delivery
-        // thread would.
         blocking(app.clone(), |app| {
-            let pending =
-                with_session(&app.state::<AppState>(), |s| s.unanalysed_answer_takes().map_err(|e| e.to_string()));
-            for (take_id, _) in pending.unwrap_or_default() {
-                delivery::analyse(app, take_id);
-            }
+            analyse_main_answer(app);
             Ok(())
         })
         .await?;
     }
     session_blocking(app, move |s| s.act(action).map_err(|e| e.to_string())).await
+}
+
+/// The probes that follow a main answer depend on how it sounded: before
+/// moving on, its takes are analysed (a few hundredths of a second for a
+/// three-minute take), outside the session lock, as the delivery thread
+/// would.
+pub fn analyse_main_answer(app: &AppHandle) {
+    let pending = with_session(&app.state::<AppState>(), |s| s.unanalysed_answer_takes().map_err(|e| e.to_string()));
+    for (take_id, _) in pending.unwrap_or_default() {
+        delivery::analyse(app, take_id);
+    }
 }
 
 /// When the data folder could not be opened because its database is
@@ -401,6 +404,7 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
         .manage(queue)
         .manage(AppState { session: Mutex::new(session) })
         .manage(crate::voice::VoiceState::default())
+        .manage(crate::hands_free::HandsFreeState::default())
         .manage(AudioState::new(dir.clone()))
         .manage(Held(Mutex::new(held)))
         .invoke_handler(commands.invoke_handler())
@@ -438,6 +442,7 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
         // Closing the window mid-answer must keep the time used so far, and
         // the take being recorded must be finished, not left as a part file.
         if let tauri::RunEvent::Exit = event {
+            crate::hands_free::stop_running(handle);
             let _ = recording::stop_recording(handle);
             recording::stop_mic_test(&handle.state::<AudioState>());
             let saved = with_session(&handle.state::<AppState>(), |s| s.save_active().map_err(|e| e.to_string()));

@@ -34,4 +34,7 @@ window_commands![
     voice::voices,
     voice::say,
     voice::hush,
+    hands_free::hands_free_start,
+    hands_free::hands_free_stop,
+    hands_free::hands_free_stay,
 ]

@@ -7,7 +7,7 @@
 //! commands. Events are sent only through these types, so a name or a
 //! payload can never differ between the two sides.
 
-use crate::{app, delivery, recording, voice};
+use crate::{app, delivery, hands_free, recording, voice};
 use mockloop_core::audio::RecorderStatus;
 use mockloop_core::session::Update;
 use mockloop_core::store::TakeRow;
@@ -45,6 +45,21 @@ pub struct TakeAnalyzed(pub TakeRow);
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct AnalysisProgress(pub delivery::Progress);
 
+/// Hands-free: whose turn it is now (on each change, and each step of a
+/// countdown).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct HandsFreeTurn(pub hands_free::TurnNow);
+
+/// Hands-free could not do something (no voice, no microphone), in words;
+/// the round goes on.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct HandsFreeNotice {
+    /// It is about the voice (there is none: questions are shown only).
+    pub voice: bool,
+    /// What happened.
+    pub message: String,
+}
+
 /// Expands the list in `command_list.rs` into tauri-specta's commands.
 macro_rules! window_commands {
     ($($module:ident :: $command:ident),* $(,)?) => {
@@ -57,7 +72,7 @@ macro_rules! window_commands {
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(include!("command_list.rs"))
-        .events(collect_events![RunTick, RunError, RunSaved, RecordStatus, RecordEnded, TakeAnalyzed, AnalysisProgress])
+        .events(collect_events![RunTick, RunError, RunSaved, RecordStatus, RecordEnded, TakeAnalyzed, AnalysisProgress, HandsFreeTurn, HandsFreeNotice])
         // A failed command rejects its promise with the error in words, as
         // `invoke` does; the window shows that text.
         .error_handling(ErrorHandlingMode::Throw)

@@ -6,6 +6,7 @@
 
 mod app;
 mod delivery;
+mod hands_free;
 mod ipc;
 mod recording;
 mod single_instance;

@@ -39,34 +39,37 @@ pub async fn record_start(app: AppHandle, quality: Option<Quality>, device: Opti
     if device.as_ref().is_some_and(|d| d.len() > 4096) {
         return Err("that device name is too long to be a microphone".into());
     }
-    blocking(app, move |app| {
-        let audio = audio(app);
-        let state = app.state::<AppState>();
-        {
-            let mut starting = relock(&audio.starting);
-            if *starting || relock(&audio.recording).is_some() {
-                return Err("already recording".into());
-            }
-            *starting = true;
+    blocking(app, move |app| start_recording(app, quality, device)).await
+}
+
+/// Files a take and opens the microphone for it; returns once its first
+/// samples have arrived. The `record_start` command, and hands-free.
+pub fn start_recording(app: &AppHandle, quality: Option<Quality>, device: Option<String>) -> Result<Started, String> {
+    let audio = audio(app);
+    let state = app.state::<AppState>();
+    {
+        let mut starting = relock(&audio.starting);
+        if *starting || relock(&audio.recording).is_some() {
+            return Err("already recording".into());
         }
-        let _starting = Starting(&audio.starting);
-        // Filed first, so even a crash in the first second leaves a row that
-        // start-up recovery settles.
-        let (take_id, path) = with_session(&state, |s| s.begin_take().map_err(|e| e.to_string()))?;
-        let options = RecordOptions { device, quality: quality.unwrap_or_default(), ..RecordOptions::default() };
-        // Opening the microphone waits for its first samples (up to 5 s): no
-        // lock is held meanwhile, so the countdowns keep ticking.
-        let recorder = match Recorder::start(&path, &options) {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = with_session(&state, |s| s.delete_take(take_id).map_err(|e| e.to_string()));
-                return Err(format!("{e}. The rehearsal goes on without recording."));
-            }
-        };
-        *relock(&audio.recording) = Some(ActiveTake { recorder, take_id });
-        Ok(Started { take_id, path: path.display().to_string() })
-    })
-    .await
+        *starting = true;
+    }
+    let _starting = Starting(&audio.starting);
+    // Filed first, so even a crash in the first second leaves a row that
+    // start-up recovery settles.
+    let (take_id, path) = with_session(&state, |s| s.begin_take().map_err(|e| e.to_string()))?;
+    let options = RecordOptions { device, quality: quality.unwrap_or_default(), ..RecordOptions::default() };
+    // Opening the microphone waits for its first samples (up to 5 s): no
+    // lock is held meanwhile, so the countdowns keep ticking.
+    let recorder = match Recorder::start(&path, &options) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = with_session(&state, |s| s.delete_take(take_id).map_err(|e| e.to_string()));
+            return Err(format!("{e}. The rehearsal goes on without recording."));
+        }
+    };
+    *relock(&audio.recording) = Some(ActiveTake { recorder, take_id });
+    Ok(Started { take_id, path: path.display().to_string() })
 }
 
 /// Stops the take being recorded, if any, and files how it ended.

@@ -15,7 +15,7 @@ pub struct VoiceState {
 }
 
 /// Stops the utterance on now, if any.
-fn stop_current(app: &AppHandle) {
+pub fn stop_current(app: &AppHandle) {
     let current = relock(&app.state::<VoiceState>().speaking).take();
     if let Some(id) = current {
         // Over already, or no engine: nothing to stop.
@@ -36,19 +36,23 @@ pub async fn voices(app: AppHandle) -> Result<Vec<VoiceInfo>, String> {
 #[tauri::command]
 #[specta::specta]
 pub async fn say(app: AppHandle, text: String, settings: VoiceSettings) -> Result<Option<Spoken>, String> {
-    blocking(app, move |app| {
-        stop_current(app);
-        let mut speaker = Speaker::connect().map_err(|e| e.to_string())?;
-        let state = app.state::<VoiceState>();
-        let result = speaker.say_then(&text, &settings, &mut |id| *relock(&state.speaking) = Some(id));
-        *relock(&state.speaking) = None;
-        match result {
-            Ok(spoken) => Ok(Some(spoken)),
-            Err(VoiceError::Cancelled) => Ok(None),
-            Err(e) => Err(e.to_string()),
-        }
-    })
-    .await
+    blocking(app, move |app| speak(app, &text, &settings)).await
+}
+
+/// Says `text` (stopping whatever was being said) and returns once the
+/// voice has ended; `None` when it was stopped first. The `say` command,
+/// and hands-free's interviewer.
+pub fn speak(app: &AppHandle, text: &str, settings: &VoiceSettings) -> Result<Option<Spoken>, String> {
+    stop_current(app);
+    let mut speaker = Speaker::connect().map_err(|e| e.to_string())?;
+    let state = app.state::<VoiceState>();
+    let result = speaker.say_then(text, settings, &mut |id| *relock(&state.speaking) = Some(id));
+    *relock(&state.speaking) = None;
+    match result {
+        Ok(spoken) => Ok(Some(spoken)),
+        Err(VoiceError::Cancelled) => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Stops the voice (moving on, leaving the round).

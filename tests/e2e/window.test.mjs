@@ -328,3 +328,93 @@ test("progress over weeks of sample history: charts, heat map, reasons", async (
   assert.equal(sideways, false, "no sideways scrolling at 1024x640");
   await shot("13-progress-sample-history-1024x640");
 });
+
+/** Presses and releases one key, as a person would. */
+async function press(key) {
+  await session.cmd("POST", "/actions", {
+    actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: key }, { type: "keyUp", value: key }] }],
+  });
+}
+
+/** What the round screen says of whose turn it is ("" when it says nothing). */
+async function turnText() {
+  return session.cmd("POST", "/execute/sync", {
+    script: "const t = document.querySelector('[data-testid=turn]'); return t ? t.textContent.trim() : '';",
+    args: [],
+  });
+}
+
+test("hands-free in the window: asked aloud, recorded by itself, ended by silence, stayed, moved on", async () => {
+  const data = mkdtempSync(path.join(tmpdir(), "mockloop-e2e-hands-free-"));
+  await session?.end();
+  session = await Session.start(harness.base, app, ["--data-dir", data]);
+  // The voice on and short silences, as Settings would keep them.
+  await session.cmd("POST", "/execute/sync", {
+    script: "localStorage.setItem('mockloop.prefs', JSON.stringify({ voiceOn: true, quietSeconds: 2, afterSpeechSeconds: 2 })); location.reload(); return true;",
+    args: [],
+  });
+  await click("start-loop", '[data-testid="loop-card-microsoft-pm"]');
+  const question = await session.text(await session.waitFor('[data-testid="question-text"]'));
+  assert.equal(await turnText(), "", "keyboard mode says no turn");
+
+  // H: hands-free. The interviewer asks; recording starts when the voice ends.
+  const on = performance.now();
+  await press("h");
+  await waitFor("the interviewer asking", async () => (await turnText()) === "Interviewer asking", 5_000);
+  const asking = performance.now();
+  await waitFor("recording by itself", async () =>
+    (await turnText()) === "Your answer, recording" &&
+    (await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"), 30_000);
+  const answering = performance.now();
+  const notices = await session.cmd("POST", "/execute/sync", {
+    script: "return [...document.querySelectorAll('[data-testid=voice-notice], .hint')].map((e) => e.textContent.trim());",
+    args: [],
+  });
+  console.log(`hands-free: "Interviewer asking" ${(asking - on).toFixed(0)} ms after H, for ${(answering - asking).toFixed(0)} ms, then recording; notices: ${JSON.stringify(notices)}`);
+  assert.deepEqual(notices, [], "the voice and the microphone worked");
+  assert.ok(answering - asking > 1_500, "the question took seconds to say before recording began");
+  await shot("14-hands-free-recording");
+  assert.equal(await session.cmd("POST", "/execute/sync", { script: "return document.querySelector('[data-testid=hands-free]').checked;", args: [] }), true);
+
+  // The answer, then silence: "Moving on in N s", then the follow-up is asked.
+  await pulse.play(path.join(work, "answer.wav"));
+  await waitFor("the countdown to moving on", async () => /^Moving on in \d s/.test(await turnText()), 8_000);
+  await shot("15-hands-free-moving-on");
+  const probe = await session.waitFor('[data-testid="probe-text"]', 10_000);
+  const firstProbe = await session.text(probe);
+  assert.equal(await session.text(await session.find('[data-testid="question-text"]')), question);
+  await waitFor("the follow-up asked, then recorded", async () => (await turnText()) === "Your answer, recording", 30_000);
+
+  // Stay: the countdown stops, and the answer stays the candidate's.
+  await pulse.play(path.join(work, "probe.wav"));
+  await waitFor("the second countdown", async () => /^Moving on in \d s/.test(await turnText()), 8_000);
+  await click("stay");
+  await waitFor("back to answering", async () => (await turnText()) === "Your answer, recording", 2_000);
+  await sleep(4_000);
+  assert.equal(await turnText(), "Your answer, recording", "staying holds the answer open");
+  assert.equal(await session.text(await session.find('[data-testid="probe-text"]')), firstProbe);
+
+  // N still moves on at once; H turns hands-free off and the turn goes.
+  await press("n");
+  await waitFor("the next follow-up or question", async () => {
+    const shown = await session.findAll('[data-testid="probe-text"]');
+    return shown.length === 0 || (await session.text(shown[0])) !== firstProbe;
+  }, 10_000);
+  await waitFor("asked again", async () => ["Interviewer asking", "Your answer, recording"].includes(await turnText()), 10_000);
+  await press("h");
+  await waitFor("hands-free off", async () => (await turnText()) === "", 5_000);
+
+  // The two answers are takes with speech in them, and the interviewer's
+  // voice (said into the same sink) is not: each take began after it.
+  const takesDir = path.join(data, "takes");
+  const wavs = readdirSync(takesDir).filter((f) => f.endsWith(".wav"));
+  assert.ok(wavs.length >= 2, `the answers were recorded: ${wavs}`);
+  const report = JSON.parse(execFileSync(app, ["analyze", "--json", ...wavs.map((w) => path.join(takesDir, w))], { encoding: "utf8" }));
+  const spoken = report.filter((r) => r.speaking_seconds > 2);
+  console.log(`hands-free takes: ${report.map((r) => `${r.speaking_seconds?.toFixed(1)} s spoken, first word ${r.first_speech_seconds?.toFixed(2)} s`).join("; ")}`);
+  assert.ok(spoken.length >= 2, `two answers hold speech: ${JSON.stringify(report)}`);
+  // Each holds its answer's speech and no more: none of the question.
+  const played = JSON.parse(execFileSync(app, ["analyze", "--json", path.join(work, "answer.wav"), path.join(work, "probe.wav")], { encoding: "utf8" }));
+  const longest = Math.max(...played.map((r) => r.speaking_seconds));
+  for (const r of spoken) assert.ok(r.speaking_seconds <= longest + 0.5, `only the answer is in the take (${longest} s played): ${JSON.stringify(r)}`);
+});

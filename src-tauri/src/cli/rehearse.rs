@@ -54,6 +54,8 @@ struct Terminal {
     json: bool,
     /// The last line `show` printed, so a countdown prints once a second.
     shown: String,
+    /// The last turn `show` sent as JSON.
+    last_turn: Option<Turn>,
 }
 
 impl Terminal {
@@ -196,8 +198,10 @@ impl Room for Terminal {
 
     fn show(&mut self, turn: Turn) {
         if self.json {
-            // The countdown's every change is noise to a script.
-            if !matches!(turn, Turn::MovingOn { .. }) {
+            // The countdown's every change is noise to a script, and a
+            // turn shown again is no change.
+            if !matches!(turn, Turn::MovingOn { .. }) && self.last_turn != Some(turn) {
+                self.last_turn = Some(turn);
                 self.event(json!({ "event": "turn", "turn": turn, "at": wall_ms() }));
             }
             return;
@@ -269,7 +273,7 @@ fn run(args: RehearseArgs, data_dir: Option<&Path>) -> Result<i32, String> {
         );
     }
     let options = RecordOptions { device: args.device, quality: args.quality, ..RecordOptions::default() };
-    let mut room = Terminal { session, speaker, recording: None, options, json, shown: String::new() };
+    let mut room = Terminal { session, speaker, recording: None, options, json, shown: String::new(), last_turn: None };
     hands_free::drive(&mut room, Interviewer::new(args.rule), &controls, true);
     room.stop_recording();
     room.session.save_active().map_err(|e| format!("the run could not be saved: {e}"))?;

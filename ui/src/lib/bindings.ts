@@ -83,11 +83,25 @@ export const commands = {
 	say: (text: string, settings: VoiceSettings) => __TAURI_INVOKE<Spoken | null>("say", { text, settings }),
 	/**  Stops the voice (moving on, leaving the round). */
 	hush: () => __TAURI_INVOKE<null>("hush"),
+	/**
+	 *  Turns hands-free on (again, with these options): the interviewer asks
+	 *  the answer up now, unless a take is already recording it.
+	 */
+	handsFreeStart: (options: HandsFreeOptions) => __TAURI_INVOKE<null>("hands_free_start", { options }),
+	/**
+	 *  Turns hands-free off: the voice stops; a take being recorded goes on
+	 *  (Space stops it, as in keyboard mode).
+	 */
+	handsFreeStop: () => __TAURI_INVOKE<null>("hands_free_stop"),
+	/**  "Stay": the candidate is not done; the countdown to moving on stops. */
+	handsFreeStay: () => __TAURI_INVOKE<null>("hands_free_stay"),
 };
 
 /** Events */
 export const events = {
 	analysisProgress: makeEvent<AnalysisProgress, AnalysisProgress>("analysis-progress"),
+	handsFreeNotice: makeEvent<HandsFreeNotice, HandsFreeNotice>("hands-free-notice"),
+	handsFreeTurn: makeEvent<HandsFreeTurn, HandsFreeTurn>("hands-free-turn"),
 	recordEnded: makeEvent<RecordEnded, RecordEnded>("record-ended"),
 	recordStatus: makeEvent<RecordStatus, RecordStatus>("record-status"),
 	runError: makeEvent<RunError, RunError>("run-error"),
@@ -263,6 +277,42 @@ export type Draft = {
 	updated_at: string,
 };
 
+/**  Why an answer is ending. */
+export type EndedBy = 
+/**  The candidate fell quiet. */
+"silence" | 
+/**  The answer's time ran out. */
+"time_up";
+
+/**
+ *  Hands-free could not do something (no voice, no microphone), in words;
+ *  the round goes on.
+ */
+export type HandsFreeNotice = {
+	/**  It is about the voice (there is none: questions are shown only). */
+	voice: boolean,
+	/**  What happened. */
+	message: string,
+};
+
+/**  How the window wants hands-free run. */
+export type HandsFreeOptions = {
+	/**  The interviewer's voice; `None`: questions are shown, not said. */
+	voice: VoiceSettings | null,
+	/**  When silence ends an answer. */
+	rule: SilenceRule,
+	/**  How takes are stored. */
+	quality: Quality | null,
+	/**  The microphone (the default when absent). */
+	device: string | null,
+};
+
+/**
+ *  Hands-free: whose turn it is now (on each change, and each step of a
+ *  countdown).
+ */
+export type HandsFreeTurn = TurnNow;
+
 /**  What the home screen shows. */
 export type Home = {
 	loops: Loop[],
@@ -296,6 +346,13 @@ export type Levels = {
 	silent_ms: number,
 	/**  Blocks measured so far (so a reader can tell a fresh reading from a stale one). */
 	blocks: number,
+	/**  Milliseconds of the take heard as the voice so far. */
+	speech_ms: number,
+	/**
+	 *  Milliseconds since the voice was last heard (since the take began
+	 *  if it has not been yet): what hands-free rehearsal ends an answer on.
+	 */
+	quiet_ms: number,
 };
 
 /**
@@ -703,6 +760,17 @@ export type RunView = {
 	round_warn_ms: number,
 };
 
+/**  When a hands-free answer ends by itself on silence. */
+export type SilenceRule = {
+	/**  Seconds of quiet that end an answer. */
+	quiet_seconds: number,
+	/**
+	 *  Seconds of speech the answer must hold before quiet can end it, so
+	 *  a pause to think before the first word does not.
+	 */
+	after_speech_seconds: number,
+};
+
 /**  How long saying something took, measured from the call. */
 export type Spoken = {
 	/**  Until the engine said the voice began. */
@@ -803,6 +871,33 @@ export type Trend = {
 	weeks: number,
 	/**  The fit's residual standard deviation (0 with two weeks). */
 	residual_sd: number | null,
+};
+
+/**  Whose turn it is, for the screen. */
+export type Turn = 
+/**  Nothing to do: assessing, paused, or between runs. */
+{ turn: "waiting" } | 
+/**  The interviewer is asking. */
+{ turn: "asking" } | 
+/**  The candidate is answering and being recorded. */
+{ turn: "answering" } | 
+/**  The answer ends in `left_ms` unless the candidate stays or speaks. */
+{ turn: "moving_on"; 
+/**  Milliseconds until it ends. */
+left_ms: number } | 
+/**  The candidate stopped the recording by hand: N moves on. */
+{ turn: "yours" } | 
+/**  The answer has ended and the run is moving on. */
+{ turn: "ended"; 
+/**  How. */
+by: EndedBy };
+
+/**  Whose turn it is, and whether a take is being recorded now. */
+export type TurnNow = {
+	/**  Whose turn. */
+	turn: Turn,
+	/**  A take is being recorded. */
+	recording: boolean,
 };
 
 /**  A view plus what happened since the last one. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, daysUntil, loadPrefs, savePrefs, spokenText, thresholdsOf, voiceOf } from "./settings";
+import { DEFAULTS, daysUntil, handsFreeOf, loadPrefs, savePrefs, spokenText, thresholdsOf, turnWords, voiceOf } from "./settings";
 
 function memory() {
   const data = new Map<string, string>();
@@ -57,5 +57,29 @@ describe("voice preferences", () => {
     expect(spokenText({ phase: "answering", question: "Q?", probe: null })).toBe("Q?");
     expect(spokenText({ phase: "answering", question: "Q?", probe: "P?" })).toBe("P?");
     expect(spokenText({ phase: "assessing", question: "Q?", probe: null })).toBeNull();
+  });
+});
+
+describe("hands-free", () => {
+  it("sends the voice only when it is on, and keeps the rule in range", () => {
+    expect(handsFreeOf(DEFAULTS)).toEqual({
+      voice: null,
+      rule: { quiet_seconds: 5, after_speech_seconds: 20 },
+      quality: "speech",
+      device: null,
+    });
+    const on = handsFreeOf({ ...DEFAULTS, voiceOn: true, quietSeconds: 0, afterSpeechSeconds: 9000, device: "mic" });
+    expect(on.voice).toEqual({ voice: null, rate: 0, volume: 0 });
+    expect(on.rule).toEqual({ quiet_seconds: 1, after_speech_seconds: 600 });
+    expect(on.device).toBe("mic");
+  });
+  it("says whose turn it is, counting down in whole seconds", () => {
+    expect(turnWords({ turn: "asking" })).toBe("Interviewer asking");
+    expect(turnWords({ turn: "answering" })).toBe("Your answer, recording");
+    expect(turnWords({ turn: "moving_on", left_ms: 2001 })).toBe("Moving on in 3 s");
+    expect(turnWords({ turn: "moving_on", left_ms: 1 })).toBe("Moving on in 1 s");
+    expect(turnWords({ turn: "ended", by: "time_up" })).toBe("Time is up: moving on");
+    expect(turnWords({ turn: "waiting" })).toBeNull();
+    expect(turnWords(null)).toBeNull();
   });
 });

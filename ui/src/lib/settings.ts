@@ -1,7 +1,7 @@
 // Window preferences, kept in the webview's local storage (per user, on this
 // machine). Rehearsal data lives in SQLite; these are only how the window
 // behaves.
-import type { Thresholds, VoiceSettings } from "./bindings";
+import type { HandsFreeOptions, Thresholds, Turn, VoiceSettings } from "./bindings";
 
 export type Theme = "system" | "light" | "dark";
 export type Quality = "speech" | "studio";
@@ -25,6 +25,12 @@ export interface Prefs {
   voiceRate: number;
   /** -100 to 100; 0 is the engine's normal. */
   voiceVolume: number;
+  /** Hands-free: the interviewer asks, the answer records itself and ends on silence. */
+  handsFree: boolean;
+  /** Hands-free: seconds of quiet that end an answer (1–60). */
+  quietSeconds: number;
+  /** Hands-free: seconds spoken before quiet can end an answer (0–600). */
+  afterSpeechSeconds: number;
 }
 
 const KEY = "mockloop.prefs";
@@ -40,6 +46,9 @@ export const DEFAULTS: Prefs = {
   voiceName: "",
   voiceRate: 0,
   voiceVolume: 0,
+  handsFree: false,
+  quietSeconds: 5,
+  afterSpeechSeconds: 20,
 };
 
 /** A whole number within [lo, hi], or `fallback` for anything that is not a number. */
@@ -63,6 +72,38 @@ export function voiceOf(prefs: Prefs): VoiceSettings {
     rate: wholeIn(prefs.voiceRate, -100, 100, 0),
     volume: wholeIn(prefs.voiceVolume, -100, 100, 0),
   };
+}
+
+/** What hands-free runs with, for these preferences: the voice only if it is on. */
+export function handsFreeOf(prefs: Prefs): HandsFreeOptions {
+  return {
+    voice: prefs.voiceOn ? voiceOf(prefs) : null,
+    rule: {
+      quiet_seconds: wholeIn(prefs.quietSeconds, 1, 60, DEFAULTS.quietSeconds),
+      after_speech_seconds: wholeIn(prefs.afterSpeechSeconds, 0, 600, DEFAULTS.afterSpeechSeconds),
+    },
+    quality: prefs.quality,
+    device: prefs.device || null,
+  };
+}
+
+/** Whose turn it is, in the words the round screen shows; null when nothing is said. */
+export function turnWords(turn: Turn | null): string | null {
+  if (!turn) return null;
+  switch (turn.turn) {
+    case "asking":
+      return "Interviewer asking";
+    case "answering":
+      return "Your answer, recording";
+    case "moving_on":
+      return `Moving on in ${Math.max(1, Math.ceil(turn.left_ms / 1000))} s`;
+    case "yours":
+      return "Your answer: the recording is stopped (N moves on, Space records)";
+    case "ended":
+      return turn.by === "time_up" ? "Time is up: moving on" : "Moving on";
+    case "waiting":
+      return null;
+  }
 }
 
 /** What the interviewer says for the answer on screen: the follow-up, else the question. */
