@@ -72,7 +72,17 @@ macro_rules! window_commands {
 pub fn builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(include!("command_list.rs"))
-        .events(collect_events![RunTick, RunError, RunSaved, RecordStatus, RecordEnded, TakeAnalyzed, AnalysisProgress, HandsFreeTurn, HandsFreeNotice])
+        .events(collect_events![
+            RunTick,
+            RunError,
+            RunSaved,
+            RecordStatus,
+            RecordEnded,
+            TakeAnalyzed,
+            AnalysisProgress,
+            HandsFreeTurn,
+            HandsFreeNotice
+        ])
         // A failed command rejects its promise with the error in words, as
         // `invoke` does; the window shows that text.
         .error_handling(ErrorHandlingMode::Throw)

@@ -125,8 +125,17 @@ fn hands_free_round(pulse: &Pulse, path: Option<&Path>) -> Round {
     }
     // The answer source's sink kept rendering, as a real microphone would.
     let mut keep = Command::new("pacat");
-    keep.args(["-p", "--raw", "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=20", "-d", "answer-feed"])
-        .arg("/dev/zero");
+    keep.args([
+        "-p",
+        "--raw",
+        "--format=s16le",
+        "--rate=48000",
+        "--channels=1",
+        "--latency-msec=20",
+        "-d",
+        "answer-feed",
+    ])
+    .arg("/dev/zero");
     pulse.env(&mut keep);
     let mut keep = keep.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     std::thread::sleep(Duration::from_millis(2_100));
@@ -253,7 +262,11 @@ fn a_round_runs_hands_free_from_question_to_assessment() {
         assert!(opened >= voice_ended, "answer {}: recording began before the voice ended", i + 1);
         // Recording began after the last sample of the question on the
         // output (20 ms: one block of the monitor's own timing).
-        assert!(opened + 20 >= heard_to, "answer {}: the take opened {opened}, the voice was heard to {heard_to}", i + 1);
+        assert!(
+            opened + 20 >= heard_to,
+            "answer {}: the take opened {opened}, the voice was heard to {heard_to}",
+            i + 1
+        );
     }
 
     // The answers were recorded, and only the answers.

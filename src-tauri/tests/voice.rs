@@ -124,7 +124,8 @@ fn say_out_writes_the_speech_into_a_new_file_and_never_over_one() {
     // Faster is shorter.
     let fast = dir.path().join("fast.wav");
     let sped = run(&["say", "--json", "--rate", "100", "--out", fast.to_str().unwrap(), text]);
-    let fast_seconds: f64 = serde_json::from_slice::<serde_json::Value>(&sped.stdout).unwrap()["seconds"].as_f64().unwrap();
+    let fast_seconds: f64 =
+        serde_json::from_slice::<serde_json::Value>(&sped.stdout).unwrap()["seconds"].as_f64().unwrap();
     println!("{seconds:.2} s at rate 0, {fast_seconds:.2} s at rate 100");
     assert!(fast_seconds < 0.7 * seconds, "{fast_seconds} s at rate 100 against {seconds} s");
     // An existing file is left as it was; an unknown voice is refused in words.

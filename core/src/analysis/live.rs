@@ -48,7 +48,7 @@ impl SharedVoice {
 enum ToRate {
     Same,
     Decimate(Decimator),
-    Resample(StreamResampler),
+    Resample(Box<StreamResampler>),
 }
 
 /// The detector, fed as the take is written.
@@ -66,14 +66,14 @@ impl LiveVoice {
     pub fn new(rate: u32) -> Self {
         let to_rate = if rate == RATE {
             ToRate::Same
-        } else if rate % RATE == 0 {
+        } else if rate.is_multiple_of(RATE) {
             ToRate::Decimate(Decimator::new(rate, (rate / RATE) as usize))
         } else {
             // Only rates the resampler refuses fall back to the decimator's
             // nearest ratio (never seen from a real device).
             StreamResampler::new(rate, RATE).map_or_else(
                 |_| ToRate::Decimate(Decimator::new(rate, (rate / RATE).max(1) as usize)),
-                ToRate::Resample,
+                |r| ToRate::Resample(Box::new(r)),
             )
         };
         Self {

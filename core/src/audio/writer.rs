@@ -11,10 +11,10 @@
 //! would outgrow what a WAV header can describe (4 GiB): see [`TakeWriter::room`].
 
 use super::levels::{LevelMeter, SharedLevels};
-use crate::analysis::live::LiveVoice;
 use super::peaks::{peaks_path, PeakWriter};
 use super::resample::StreamResampler;
 use super::wavfile::{self, part_and_final, WavInfo, MAX_DATA_BYTES};
+use crate::analysis::live::LiveVoice;
 use crate::fsutil;
 use std::fs::File;
 use std::io::{self, BufWriter};

@@ -41,10 +41,7 @@ impl SilenceRule {
     /// Refuses a rule no answer could meet sensibly, in words.
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=60).contains(&self.quiet_seconds) {
-            return Err(format!(
-                "the silence that ends an answer must be 1 to 60 seconds, not {}",
-                self.quiet_seconds
-            ));
+            return Err(format!("the silence that ends an answer must be 1 to 60 seconds, not {}", self.quiet_seconds));
         }
         if self.after_speech_seconds > 600 {
             return Err(format!(
@@ -201,9 +198,7 @@ impl Interviewer {
             State::Idle => Turn::Waiting,
             State::Asking(_) => Turn::Asking,
             State::Listening(_) | State::Stayed(_) => Turn::Answering,
-            State::MovingOn(_, since) => {
-                Turn::MovingOn { left_ms: (since + MOVE_ON_MS).saturating_sub(now_ms).max(1) }
-            }
+            State::MovingOn(_, since) => Turn::MovingOn { left_ms: (since + MOVE_ON_MS).saturating_sub(now_ms).max(1) },
             State::Yours(_) => Turn::Yours,
             State::Ended(_, by) => Turn::Ended { by },
         }
@@ -340,17 +335,18 @@ mod tests {
         assert_eq!(i.turn(41_000), Turn::MovingOn { left_ms: 3_000 });
         assert_eq!(i.turn(43_500), Turn::MovingOn { left_ms: 500 });
         assert!(i.step(&seen(43_999, answering(Q, 76_001), Some((25_000, 7_999)))).is_empty());
-        assert_eq!(i.step(&seen(44_000, answering(Q, 76_000), Some((25_000, 8_000)))), vec![
-            Step::StopRecording,
-            Step::Next
-        ]);
+        assert_eq!(
+            i.step(&seen(44_000, answering(Q, 76_000), Some((25_000, 8_000)))),
+            vec![Step::StopRecording, Step::Next]
+        );
         assert_eq!(i.turn(44_000), Turn::Ended { by: EndedBy::Silence });
         // Until the run has moved on, nothing more.
         assert!(i.step(&seen(44_100, answering(Q, 75_900), None)).is_empty());
         // The probe is a new answer: asked.
-        assert_eq!(i.step(&seen(44_200, answering(P, 60_000), None)), vec![Step::Ask(
-            "text of (1, 0, 0, Some(2))".into()
-        )]);
+        assert_eq!(
+            i.step(&seen(44_200, answering(P, 60_000), None)),
+            vec![Step::Ask("text of (1, 0, 0, Some(2))".into())]
+        );
     }
 
     #[test]
@@ -394,11 +390,10 @@ mod tests {
         i.step(&seen(0, answering(Q, 120_000), None));
         i.step(&seen(1, answering(Q, 120_000), None));
         assert!(i.step(&seen(119_999, answering(Q, 1), Some((100_000, 0)))).is_empty());
-        assert_eq!(i.step(&seen(120_000, answering(Q, 0), Some((100_000, 0)))), vec![
-            Step::StopRecording,
-            Step::SayTimeUp,
-            Step::Next
-        ]);
+        assert_eq!(
+            i.step(&seen(120_000, answering(Q, 0), Some((100_000, 0)))),
+            vec![Step::StopRecording, Step::SayTimeUp, Step::Next]
+        );
         assert_eq!(i.turn(120_000), Turn::Ended { by: EndedBy::TimeUp });
         // Time up also cuts a countdown short.
         let mut j = Interviewer::new(rule());
@@ -441,10 +436,10 @@ mod tests {
         assert!(i.step(&seen(0, answering(Q, 60_000), Some((3_000, 0)))).is_empty());
         assert_eq!(i.turn(0), Turn::Answering);
         // A new answer while a take runs (N pressed): stop it, then ask.
-        assert_eq!(i.step(&seen(1_000, answering(P, 60_000), Some((3_000, 0)))), vec![
-            Step::StopRecording,
-            Step::Ask("text of (1, 0, 0, Some(2))".into())
-        ]);
+        assert_eq!(
+            i.step(&seen(1_000, answering(P, 60_000), Some((3_000, 0)))),
+            vec![Step::StopRecording, Step::Ask("text of (1, 0, 0, Some(2))".into())]
+        );
     }
 
     #[test]

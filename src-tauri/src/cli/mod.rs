@@ -302,31 +302,23 @@ pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
         Command::Voices { json } => voice::voices(json),
         Command::Say { text, voice: settings, out, json } => voice::say(&text, &settings.into(), out.as_deref(), json),
         Command::Recover { path } => audio::recover(path.as_deref(), data_dir),
-        Command::Rehearse {
-            loop_id,
-            round,
-            quiet,
-            after_speech,
-            voice,
-            silent,
-            device,
-            quality,
-            json,
-        } => rehearse::rehearse(
-            rehearse::RehearseArgs {
-                loop_id,
-                round,
-                voice: (!silent).then(|| voice.into()),
-                rule: mockloop_core::rehearsal::hands_free::SilenceRule {
-                    quiet_seconds: quiet,
-                    after_speech_seconds: after_speech,
+        Command::Rehearse { loop_id, round, quiet, after_speech, voice, silent, device, quality, json } => {
+            rehearse::rehearse(
+                rehearse::RehearseArgs {
+                    loop_id,
+                    round,
+                    voice: (!silent).then(|| voice.into()),
+                    rule: mockloop_core::rehearsal::hands_free::SilenceRule {
+                        quiet_seconds: quiet,
+                        after_speech_seconds: after_speech,
+                    },
+                    device,
+                    quality: quality.into(),
+                    json,
                 },
-                device,
-                quality: quality.into(),
-                json,
-            },
-            data_dir,
-        ),
+                data_dir,
+            )
+        }
         Command::Report { run: Some(run), html, .. } => readiness::run_report(data_dir, run, html),
         Command::Report { weeks, json, today, target, timing, .. } => {
             readiness::report(data_dir, weeks, json, today, target, timing)

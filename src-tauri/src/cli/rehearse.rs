@@ -168,7 +168,8 @@ impl Room for Terminal {
         };
         // Analysed now: the probes that follow a main answer depend on it.
         let path = self.session.take_file(row.id);
-        let delivery = path.map_err(|e| e.to_string()).and_then(|p| analysis::analyze_file(&p).map_err(|e| e.to_string()));
+        let delivery =
+            path.map_err(|e| e.to_string()).and_then(|p| analysis::analyze_file(&p).map_err(|e| e.to_string()));
         if let Err(e) = self.session.save_delivery(row.id, delivery.as_ref().map_err(String::as_str)) {
             eprintln!("warning: take {}: its analysis could not be saved: {e}", row.id);
         }
@@ -241,9 +242,10 @@ fn run(args: RehearseArgs, data_dir: Option<&Path>) -> Result<i32, String> {
     let round = match args.round {
         Some(round) => round,
         None => {
-            let lp = session.catalog().get(&args.loop_id).ok_or_else(|| {
-                format!("there is no loop \"{}\" (mockloop loops lists them)", args.loop_id)
-            })?;
+            let lp = session
+                .catalog()
+                .get(&args.loop_id)
+                .ok_or_else(|| format!("there is no loop \"{}\" (mockloop loops lists them)", args.loop_id))?;
             lp.rounds.first().map(|r| r.id.clone()).ok_or("that loop has no rounds")?
         }
     };
