@@ -277,12 +277,26 @@ pub struct Speaker {
 impl Speaker {
     /// Connects to the engine (starting it if it can be started).
     pub fn connect() -> Result<Self, VoiceError> {
-        Ok(Self { conn: engine::Connection::open()? })
+        match engine::Connection::open() {
+            // Speech Dispatcher leaves a few idle seconds after its last
+            // client: a connection can land on it as it goes. Once more.
+            Err(VoiceError::Failed(_)) => {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                Ok(Self { conn: engine::Connection::open()? })
+            }
+            opened => Ok(Self { conn: opened? }),
+        }
     }
 
     /// The voices it offers.
     pub fn voices(&mut self) -> Result<Vec<VoiceInfo>, VoiceError> {
-        self.conn.voices()
+        match self.conn.voices() {
+            Err(VoiceError::Failed(_)) => {
+                self.conn = engine::Connection::open()?;
+                self.conn.voices()
+            }
+            listed => listed,
+        }
     }
 
     /// Says `text` and returns once the voice has ended.
@@ -310,7 +324,20 @@ impl Speaker {
                 )));
             }
         }
-        self.conn.say(text, settings, started, on_queued)
+        let mut queued = false;
+        let said = self.conn.say(text, settings, started, &mut |id| {
+            queued = true;
+            on_queued(id);
+        });
+        match said {
+            // The engine went away (idle) before it took the text: once
+            // more, on a new connection. Never after: that would say it twice.
+            Err(VoiceError::Failed(_)) if !queued => {
+                self.conn = engine::Connection::open()?;
+                self.conn.say(text, settings, started, on_queued)
+            }
+            said => said,
+        }
     }
 
     /// Stops an utterance another connection is saying (its `say` returns

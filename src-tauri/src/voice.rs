@@ -5,21 +5,32 @@
 
 use crate::state::{blocking, relock};
 use mockloop_core::voice::{Speaker, Spoken, VoiceError, VoiceInfo, VoiceSettings};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use tauri::{AppHandle, Manager};
 
-/// The utterance being said now, if any.
+/// The utterance being said now, if any, and a count of stops: an
+/// utterance still being handed to the engine when a stop came is stopped
+/// as soon as the engine has it.
 #[derive(Default)]
 pub struct VoiceState {
     speaking: Mutex<Option<u32>>,
+    stops: AtomicU64,
 }
 
-/// Stops the utterance on now, if any.
+/// Cancels `id` from a connection of its own (its speaker is busy saying it).
+fn cancel(id: u32) {
+    // Over already, or no engine: nothing to stop.
+    let _ = Speaker::connect().and_then(|mut s| s.cancel(id));
+}
+
+/// Stops the utterance on now, if any, and any still on its way.
 pub fn stop_current(app: &AppHandle) {
-    let current = relock(&app.state::<VoiceState>().speaking).take();
+    let state = app.state::<VoiceState>();
+    state.stops.fetch_add(1, Ordering::AcqRel);
+    let current = relock(&state.speaking).take();
     if let Some(id) = current {
-        // Over already, or no engine: nothing to stop.
-        let _ = Speaker::connect().and_then(|mut s| s.cancel(id));
+        cancel(id);
     }
 }
 
@@ -44,10 +55,24 @@ pub async fn say(app: AppHandle, text: String, settings: VoiceSettings) -> Resul
 /// and hands-free's interviewer.
 pub fn speak(app: &AppHandle, text: &str, settings: &VoiceSettings) -> Result<Option<Spoken>, String> {
     stop_current(app);
-    let mut speaker = Speaker::connect().map_err(|e| e.to_string())?;
     let state = app.state::<VoiceState>();
-    let result = speaker.say_then(text, settings, &mut |id| *relock(&state.speaking) = Some(id));
-    *relock(&state.speaking) = None;
+    let mine = state.stops.load(Ordering::Acquire);
+    let mut speaker = Speaker::connect().map_err(|e| e.to_string())?;
+    let mut queued = None;
+    let result = speaker.say_then(text, settings, &mut |id| {
+        queued = Some(id);
+        *relock(&state.speaking) = Some(id);
+        // Stopped (or replaced) while it was being handed over.
+        if state.stops.load(Ordering::Acquire) != mine {
+            cancel(id);
+        }
+    });
+    {
+        let mut speaking = relock(&state.speaking);
+        if queued.is_some() && *speaking == queued {
+            *speaking = None;
+        }
+    }
     match result {
         Ok(spoken) => Ok(Some(spoken)),
         Err(VoiceError::Cancelled) => Ok(None),
