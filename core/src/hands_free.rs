@@ -8,7 +8,7 @@
 //! than anyone can tell. Nothing here blocks on a lock of its own; `Ask`
 //! blocks for as long as the voice speaks, which is the point.
 
-use crate::rehearsal::hands_free::{Answering, Interviewer, Seen, Step, Turn};
+use crate::rehearsal::hands_free::{AnswerKey, Answering, Interviewer, Seen, Step, Turn};
 use crate::rehearsal::Phase;
 use crate::session::RunView;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -40,17 +40,17 @@ pub trait Room {
     /// The run and the take as they are now (`now_ms` as given).
     fn seen(&mut self, now_ms: u64) -> Seen;
     /// Says `text` and returns once the voice has ended (at once without
-    /// a voice, or when it was stopped).
-    fn ask(&mut self, text: &str);
-    /// Starts recording the answer; false when the microphone failed (the
-    /// room says why).
-    fn start_recording(&mut self) -> bool;
+    /// a voice); false when it was stopped before the end.
+    fn ask(&mut self, text: &str) -> bool;
+    /// Starts recording the answer `key`, if it is still the one up; false
+    /// when it is not, or the microphone failed (the room says why).
+    fn start_recording(&mut self, key: AnswerKey) -> bool;
     /// Stops the take, if one is recording.
     fn stop_recording(&mut self);
     /// Says the time-up line.
     fn say_time_up(&mut self);
-    /// Moves the run on.
-    fn next(&mut self);
+    /// Moves the run on from the answer `key`, if it is still the one up.
+    fn next(&mut self, key: AnswerKey);
     /// Whose turn it is: on each change (a countdown's included), and again
     /// after the steps of a turn were done.
     fn show(&mut self, turn: Turn);
@@ -99,11 +99,14 @@ pub fn drive(room: &mut dyn Room, mut interviewer: Interviewer, controls: &Contr
             }
             match step {
                 Step::Ask(text) => {
-                    room.ask(&text);
+                    if !room.ask(&text) {
+                        interviewer.interrupted();
+                        break;
+                    }
                     std::thread::sleep(AFTER_VOICE);
                 }
-                Step::StartRecording => {
-                    if !room.start_recording() {
+                Step::StartRecording(key) => {
+                    if !room.start_recording(key) {
                         // The room said why; hands-free waits for the
                         // candidate (N moves on, Space tries again).
                         break;
@@ -111,7 +114,7 @@ pub fn drive(room: &mut dyn Room, mut interviewer: Interviewer, controls: &Contr
                 }
                 Step::StopRecording => room.stop_recording(),
                 Step::SayTimeUp => room.say_time_up(),
-                Step::Next => room.next(),
+                Step::Next(key) => room.next(key),
             }
         }
         // Shown again once its steps are done: the same turn, now with the

@@ -416,16 +416,17 @@ pub fn render(text: &str, settings: &VoiceSettings, out: &std::path::Path) -> Re
             }));
         }
     };
-    // Renamed into place only if nothing appeared there meanwhile.
-    if out.exists() {
-        let _ = std::fs::remove_file(&part);
-        return Err(VoiceError::BadSetting(format!("{} already exists; it was left untouched", out.display())));
+    // Linked into place, which never replaces a file that appeared there
+    // meanwhile, then the part name dropped.
+    let linked = std::fs::hard_link(&part, out);
+    let _ = std::fs::remove_file(&part);
+    match linked {
+        Ok(()) => Ok(seconds),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Err(VoiceError::BadSetting(format!("{} already exists; it was left untouched", out.display())))
+        }
+        Err(e) => Err(VoiceError::Failed(format!("cannot write {}: {e}", out.display()))),
     }
-    std::fs::rename(&part, out).map_err(|e| {
-        let _ = std::fs::remove_file(&part);
-        VoiceError::Failed(format!("cannot write {}: {e}", out.display()))
-    })?;
-    Ok(seconds)
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 //! the analysis does; any other rate goes through the resampler `speech`
 //! quality records with. About 10 µs of work per 16 ms frame.
 //!
-//! A single voiced frame does not end a silence: [`MIN_RUN`] frames in a
-//! row do, so a click or a breath does not hold an answer open.
+//! A single voiced frame is not voice: [`MIN_RUN`] frames in a row are, so
+//! a click or a breath neither holds an answer open nor counts as speech.
 
 use super::decimate::Decimator;
 use super::decode::RATE;
@@ -98,7 +98,13 @@ impl LiveVoice {
                     frame.clear();
                     if voiced {
                         *run += 1;
-                        *speech_ms += FRAME_MS;
+                        // A run counts as voice once it is long enough,
+                        // from its first frame.
+                        if *run == MIN_RUN {
+                            *speech_ms += FRAME_MS * u64::from(MIN_RUN);
+                        } else if *run > MIN_RUN {
+                            *speech_ms += FRAME_MS;
+                        }
                     } else {
                         *run = 0;
                     }

@@ -95,14 +95,16 @@ pub struct Seen {
 pub enum Step {
     /// Say this question or probe, and return once the voice has ended.
     Ask(String),
-    /// Start recording the answer.
-    StartRecording,
+    /// Start recording this answer, if it is still the one up.
+    StartRecording(AnswerKey),
     /// Stop the take.
     StopRecording,
     /// Say [`TIME_UP_LINE`].
     SayTimeUp,
-    /// Move the run on (the next probe, question, or the assessment).
-    Next,
+    /// Move the run on from this answer (to the next probe, question, or
+    /// the assessment), if it is still the one up: the candidate may have
+    /// moved on by hand meanwhile.
+    Next(AnswerKey),
 }
 
 /// Why an answer is ending.
@@ -176,12 +178,14 @@ impl State {
 pub struct Interviewer {
     rule: SilenceRule,
     state: State,
+    /// No step taken yet: a take already recording is this answer's.
+    fresh: bool,
 }
 
 impl Interviewer {
     /// An interviewer ending answers on `rule`.
     pub fn new(rule: SilenceRule) -> Self {
-        Self { rule, state: State::Idle }
+        Self { rule, state: State::Idle, fresh: true }
     }
 
     /// The candidate is not done ("Stay"): the countdown stops, and silence
@@ -189,6 +193,15 @@ impl Interviewer {
     pub fn stay(&mut self) {
         if let State::MovingOn(key, _) = self.state {
             self.state = State::Stayed(key);
+        }
+    }
+
+    /// The question was cut short (the candidate moved on, recorded or
+    /// left): nothing is recorded for it until they say so (Space), or the
+    /// answer changes.
+    pub fn interrupted(&mut self) {
+        if let State::Asking(key) = self.state {
+            self.state = State::Yours(key);
         }
     }
 
@@ -207,16 +220,24 @@ impl Interviewer {
     /// What to do now, given what is seen. Empty when nothing is to be
     /// done until something changes.
     pub fn step(&mut self, seen: &Seen) -> Vec<Step> {
+        let fresh = std::mem::replace(&mut self.fresh, false);
         let Some(answer) = seen.answer.as_ref() else {
+            // The assessment (or the run's end): a take still running
+            // belongs to no answer.
+            let was_idle = self.state == State::Idle;
             self.state = State::Idle;
-            return Vec::new();
+            return if seen.recording.is_some() && !(fresh && was_idle) {
+                vec![Step::StopRecording]
+            } else {
+                Vec::new()
+            };
         };
         let key = answer.key;
         if self.state.key() != Some(key) {
             // Hands-free turned on mid-answer: a take already running goes
             // on as this answer's. Any other new answer is asked (a take
             // left running from the last one is stopped first).
-            if self.state == State::Idle && seen.recording.is_some() {
+            if fresh && seen.recording.is_some() {
                 self.state = State::Listening(key);
                 return Vec::new();
             }
@@ -225,17 +246,23 @@ impl Interviewer {
             return if seen.recording.is_some() { vec![Step::StopRecording, ask] } else { vec![ask] };
         }
         if answer.paused {
-            if let State::MovingOn(k, _) = self.state {
-                self.state = State::Listening(k);
+            // The quiet of a pause is no silence of the answer's: after it,
+            // silence ends nothing until the candidate has spoken again.
+            if let State::MovingOn(k, _) | State::Listening(k) = self.state {
+                self.state = State::Stayed(k);
             }
             return Vec::new();
         }
         let quiet_ms = u64::from(self.rule.quiet_seconds) * 1000;
         let time_up = answer.remaining_ms <= 0;
         match (self.state, seen.recording) {
+            (State::Asking(_), None) if time_up => {
+                self.state = State::Ended(key, EndedBy::TimeUp);
+                vec![Step::SayTimeUp, Step::Next(key)]
+            }
             (State::Asking(_), None) => {
                 self.state = State::Listening(key);
-                vec![Step::StartRecording]
+                vec![Step::StartRecording(key)]
             }
             (State::Asking(_), Some(_)) => {
                 // Recording began by hand while the question was asked.
@@ -248,7 +275,7 @@ impl Interviewer {
             }
             (State::Listening(_) | State::MovingOn(..) | State::Stayed(_), Some(_)) if time_up => {
                 self.state = State::Ended(key, EndedBy::TimeUp);
-                vec![Step::StopRecording, Step::SayTimeUp, Step::Next]
+                vec![Step::StopRecording, Step::SayTimeUp, Step::Next(key)]
             }
             (State::Listening(_), Some(heard)) => {
                 let spoke_enough = heard.speech_ms >= u64::from(self.rule.after_speech_seconds) * 1000;
@@ -263,7 +290,7 @@ impl Interviewer {
                     Vec::new()
                 } else if seen.now_ms >= since + MOVE_ON_MS {
                     self.state = State::Ended(key, EndedBy::Silence);
-                    vec![Step::StopRecording, Step::Next]
+                    vec![Step::StopRecording, Step::Next(key)]
                 } else {
                     Vec::new()
                 }
@@ -278,6 +305,11 @@ impl Interviewer {
                 // Recording again by hand: hands-free listens again.
                 self.state = State::Listening(key);
                 Vec::new()
+            }
+            (State::Yours(_), None) if time_up => {
+                // The interviewer still keeps the time.
+                self.state = State::Ended(key, EndedBy::TimeUp);
+                vec![Step::SayTimeUp, Step::Next(key)]
             }
             (State::Yours(_) | State::Ended(..), _) | (State::Idle, _) => Vec::new(),
         }
@@ -308,7 +340,7 @@ mod tests {
         let mut i = Interviewer::new(rule());
         assert_eq!(i.step(&seen(0, answering(Q, 120_000), None)), vec![Step::Ask("text of (1, 0, 0, None)".into())]);
         assert_eq!(i.turn(0), Turn::Asking);
-        assert_eq!(i.step(&seen(4_000, answering(Q, 116_000), None)), vec![Step::StartRecording]);
+        assert_eq!(i.step(&seen(4_000, answering(Q, 116_000), None)), vec![Step::StartRecording(Q)]);
         assert_eq!(i.turn(4_000), Turn::Answering);
         // Recording: nothing more to do while the candidate speaks.
         assert!(i.step(&seen(4_100, answering(Q, 115_900), Some((0, 100)))).is_empty());
@@ -337,7 +369,7 @@ mod tests {
         assert!(i.step(&seen(43_999, answering(Q, 76_001), Some((25_000, 7_999)))).is_empty());
         assert_eq!(
             i.step(&seen(44_000, answering(Q, 76_000), Some((25_000, 8_000)))),
-            vec![Step::StopRecording, Step::Next]
+            vec![Step::StopRecording, Step::Next(Q)]
         );
         assert_eq!(i.turn(44_000), Turn::Ended { by: EndedBy::Silence });
         // Until the run has moved on, nothing more.
@@ -392,7 +424,7 @@ mod tests {
         assert!(i.step(&seen(119_999, answering(Q, 1), Some((100_000, 0)))).is_empty());
         assert_eq!(
             i.step(&seen(120_000, answering(Q, 0), Some((100_000, 0)))),
-            vec![Step::StopRecording, Step::SayTimeUp, Step::Next]
+            vec![Step::StopRecording, Step::SayTimeUp, Step::Next(Q)]
         );
         assert_eq!(i.turn(120_000), Turn::Ended { by: EndedBy::TimeUp });
         // Time up also cuts a countdown short.
@@ -410,11 +442,49 @@ mod tests {
         i.step(&seen(1, answering(Q, 120_000), None));
         assert!(i.step(&seen(10_000, answering(Q, 110_000), None)).is_empty());
         assert_eq!(i.turn(10_000), Turn::Yours);
-        // Nothing is started again, however long it waits, and time up says nothing.
-        assert!(i.step(&seen(200_000, answering(Q, -80_000), None)).is_empty());
+        // Nothing is started again, however long it waits.
+        assert!(i.step(&seen(100_000, answering(Q, 20_000), None)).is_empty());
         // Recording again by hand: listening again.
-        i.step(&seen(200_100, answering(Q, -80_100), Some((0, 0))));
-        assert_eq!(i.turn(200_100), Turn::Answering);
+        i.step(&seen(100_100, answering(Q, 19_900), Some((0, 0))));
+        assert_eq!(i.turn(100_100), Turn::Answering);
+        // Stopped by hand again, then time up: the interviewer still moves on.
+        i.step(&seen(110_000, answering(Q, 10_000), None));
+        assert_eq!(i.turn(110_000), Turn::Yours);
+        assert_eq!(i.step(&seen(120_000, answering(Q, 0), None)), vec![Step::SayTimeUp, Step::Next(Q)]);
+    }
+
+    #[test]
+    fn a_question_cut_short_records_nothing_until_the_candidate_does() {
+        let mut i = Interviewer::new(rule());
+        i.step(&seen(0, answering(Q, 120_000), None));
+        // N or Space stopped the voice: no take is opened for this answer.
+        i.interrupted();
+        assert_eq!(i.turn(2_000), Turn::Yours);
+        assert!(i.step(&seen(2_100, answering(Q, 118_000), None)).is_empty());
+        // The next answer is asked as usual.
+        assert_eq!(i.step(&seen(2_200, answering(P, 60_000), None)).len(), 1);
+        assert_eq!(i.turn(2_200), Turn::Asking);
+    }
+
+    #[test]
+    fn an_answer_whose_time_is_up_when_asked_is_not_recorded() {
+        let mut i = Interviewer::new(rule());
+        i.step(&seen(0, answering(Q, 3_000), None));
+        assert_eq!(i.step(&seen(5_000, answering(Q, -2_000), None)), vec![Step::SayTimeUp, Step::Next(Q)]);
+    }
+
+    #[test]
+    fn a_take_left_running_into_the_assessment_is_stopped() {
+        let mut i = Interviewer::new(rule());
+        i.step(&seen(0, answering(Q, 60_000), None));
+        i.step(&seen(1, answering(Q, 60_000), None));
+        assert_eq!(i.step(&seen(5_000, None, Some((1_000, 0)))), vec![Step::StopRecording]);
+        // And never adopted as the next round's answer: that one is asked.
+        let next_round = (1, 1, 0, None);
+        assert_eq!(
+            i.step(&seen(6_000, answering(next_round, 60_000), Some((1_000, 0)))),
+            vec![Step::StopRecording, Step::Ask("text of (1, 1, 0, None)".into())]
+        );
     }
 
     #[test]
@@ -428,6 +498,13 @@ mod tests {
         // Paused at zero: neither time up nor the countdown ends it.
         assert!(i.step(&seen(50_000, Some(paused), Some((21_000, 25_000)))).is_empty());
         assert_eq!(i.turn(50_000), Turn::Answering);
+        // Resumed, still quiet from the pause: silence ends nothing until
+        // the candidate speaks again.
+        assert!(i.step(&seen(50_100, answering(Q, 30_000), Some((21_000, 25_100)))).is_empty());
+        assert_eq!(i.turn(50_100), Turn::Answering);
+        i.step(&seen(51_000, answering(Q, 29_000), Some((21_500, 0))));
+        i.step(&seen(56_000, answering(Q, 24_000), Some((21_500, 5_000))));
+        assert!(matches!(i.turn(56_000), Turn::MovingOn { .. }));
     }
 
     #[test]

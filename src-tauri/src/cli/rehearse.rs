@@ -13,7 +13,7 @@ use mockloop_core::analysis;
 use mockloop_core::audio::{Quality, RecordOptions, Recorder};
 use mockloop_core::clock::SystemClock;
 use mockloop_core::hands_free::{self, Controls, Room};
-use mockloop_core::rehearsal::hands_free::{Heard, Interviewer, Seen, SilenceRule, Turn, TIME_UP_LINE};
+use mockloop_core::rehearsal::hands_free::{AnswerKey, Heard, Interviewer, Seen, SilenceRule, Turn, TIME_UP_LINE};
 use mockloop_core::rehearsal::Phase;
 use mockloop_core::session::{Action, Session};
 use mockloop_core::voice::{Speaker, VoiceError, VoiceSettings};
@@ -74,6 +74,34 @@ impl Terminal {
         }
     }
 
+    /// Files a take that ended, and analyses it now: the probes that
+    /// follow a main answer depend on it.
+    fn file(&mut self, take_id: i64, ended: Result<mockloop_core::audio::TakeSummary, String>) {
+        let seconds = ended.as_ref().map_or(0.0, |s| s.seconds);
+        let row = match self.session.close_take(take_id, ended.as_ref().map_err(Clone::clone)) {
+            Ok(row) => row,
+            Err(e) => {
+                eprintln!("error: the take could not be filed: {e}");
+                return;
+            }
+        };
+        let path = self.session.take_file(row.id);
+        let delivery =
+            path.map_err(|e| e.to_string()).and_then(|p| analysis::analyze_file(&p).map_err(|e| e.to_string()));
+        if let Err(e) = self.session.save_delivery(row.id, delivery.as_ref().map_err(String::as_str)) {
+            eprintln!("warning: take {}: its analysis could not be saved: {e}", row.id);
+        }
+        let speaking = delivery.as_ref().ok().map(|d| d.speaking_seconds);
+        self.words(&format!(
+            "  recorded {seconds:.1} s{}",
+            speaking.map_or(String::new(), |s| format!(", {s:.1} s of it speech"))
+        ));
+        self.event(json!({
+            "event": "recorded", "take_id": take_id, "seconds": seconds, "speaking_seconds": speaking,
+            "file": row.path,
+        }));
+    }
+
     fn event(&self, value: serde_json::Value) {
         if self.json {
             println!("{value}");
@@ -100,7 +128,7 @@ impl Room for Terminal {
                 if let Err(why) = &ended {
                     eprintln!("error: the recording stopped: {why}");
                 }
-                let _ = self.session.close_take(take_id, ended.as_ref().map_err(Clone::clone));
+                self.file(take_id, ended);
             }
         }
         let answer = self.session.view().as_ref().and_then(hands_free::answering);
@@ -111,7 +139,7 @@ impl Room for Terminal {
         Seen { now_ms, answer, recording }
     }
 
-    fn ask(&mut self, text: &str) {
+    fn ask(&mut self, text: &str) -> bool {
         let reason = self.session.view().and_then(|v| v.probe_reason.filter(|_| v.probe.is_some()));
         if let Some(reason) = &reason {
             self.words(&format!("  ({reason})"));
@@ -123,9 +151,12 @@ impl Room for Terminal {
             "event": "asked", "text": text, "reason": reason, "asked_at": asked_at,
             "voice_began_at": timing.map(|t| t.0), "voice_ended_at": timing.map(|t| t.1),
         }));
+        // Nothing here stops the voice but Ctrl-C, which ends it all.
+        true
     }
 
-    fn start_recording(&mut self) -> bool {
+    fn start_recording(&mut self, _key: AnswerKey) -> bool {
+        // One thread drives this room: the answer cannot have changed.
         let (take_id, path) = match self.session.begin_take() {
             Ok(take) => take,
             Err(e) => {
@@ -155,33 +186,10 @@ impl Room for Terminal {
     fn stop_recording(&mut self) {
         let Some((recorder, take_id)) = self.recording.take() else { return };
         let ended = recorder.stop().map_err(|e| e.to_string());
-        let seconds = ended.as_ref().map_or(0.0, |s| s.seconds);
         if let Err(why) = &ended {
             eprintln!("error: the take could not be finished: {why}");
         }
-        let row = match self.session.close_take(take_id, ended.as_ref().map_err(Clone::clone)) {
-            Ok(row) => row,
-            Err(e) => {
-                eprintln!("error: the take could not be filed: {e}");
-                return;
-            }
-        };
-        // Analysed now: the probes that follow a main answer depend on it.
-        let path = self.session.take_file(row.id);
-        let delivery =
-            path.map_err(|e| e.to_string()).and_then(|p| analysis::analyze_file(&p).map_err(|e| e.to_string()));
-        if let Err(e) = self.session.save_delivery(row.id, delivery.as_ref().map_err(String::as_str)) {
-            eprintln!("warning: take {}: its analysis could not be saved: {e}", row.id);
-        }
-        let speaking = delivery.as_ref().ok().map(|d| d.speaking_seconds);
-        self.words(&format!(
-            "  recorded {seconds:.1} s{}",
-            speaking.map_or(String::new(), |s| format!(", {s:.1} s of it speech"))
-        ));
-        self.event(json!({
-            "event": "recorded", "take_id": take_id, "seconds": seconds, "speaking_seconds": speaking,
-            "file": row.path,
-        }));
+        self.file(take_id, ended);
     }
 
     fn say_time_up(&mut self) {
@@ -190,7 +198,10 @@ impl Room for Terminal {
         self.event(json!({ "event": "time_up", "voice_ended_at": timing.map(|t| t.1) }));
     }
 
-    fn next(&mut self) {
+    fn next(&mut self, key: AnswerKey) {
+        if self.session.view().as_ref().and_then(hands_free::answering).is_none_or(|a| a.key != key) {
+            return;
+        }
         match self.session.act(Action::Next) {
             Ok(update) => self.event(json!({ "event": "next", "phase": update.view.phase })),
             Err(e) => eprintln!("error: cannot move on: {e}"),
