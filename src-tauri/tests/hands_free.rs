@@ -124,20 +124,7 @@ fn hands_free_round(pulse: &Pulse, path: Option<&Path>) -> Round {
         assert!(ok.success(), "espeak-ng -w");
     }
     // The answer source's sink kept rendering, as a real microphone would.
-    let mut keep = Command::new("pacat");
-    keep.args([
-        "-p",
-        "--raw",
-        "--format=s16le",
-        "--rate=48000",
-        "--channels=1",
-        "--latency-msec=20",
-        "-d",
-        "answer-feed",
-    ])
-    .arg("/dev/zero");
-    pulse.env(&mut keep);
-    let mut keep = keep.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut keep = pulse.keep_rendering("answer-feed");
     std::thread::sleep(Duration::from_millis(2_100));
 
     // What the default output plays: the interviewer, and nothing else.

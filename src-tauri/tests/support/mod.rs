@@ -187,24 +187,22 @@ impl Pulse {
             assert!(Instant::now() < deadline, "pulseaudio did not answer");
             std::thread::sleep(Duration::from_millis(100));
         }
-        let mut keep = Command::new("pacat");
-        keep.args([
-            "-p",
-            "--raw",
-            "--format=s16le",
-            "--rate=48000",
-            "--channels=1",
-            "--latency-msec=20",
-            "-d",
-            "mic",
-            "/dev/zero",
-        ]);
-        pulse.env(&mut keep);
-        pulse.keep_alive = Some(keep.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("run pacat"));
+        pulse.keep_alive = Some(pulse.keep_rendering("mic"));
         // The block the idle sink was rendering when the stream came ends
         // within 2 s; from then on the monitor delivers every 20 ms.
         std::thread::sleep(Duration::from_millis(2_100));
         pulse
+    }
+
+    /// Plays silence into `sink` until killed, so the sink keeps rendering
+    /// (and its monitor delivers every 20 ms, as a microphone does). The
+    /// idle block it was in ends within 2 s: wait that long before timing.
+    pub fn keep_rendering(&self, sink: &str) -> Child {
+        let mut keep = Command::new("pacat");
+        keep.args(["-p", "--raw", "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=20", "-d", sink])
+            .arg("/dev/zero");
+        self.env(&mut keep);
+        keep.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("run pacat")
     }
 
     pub fn pactl(&self, args: &[&str]) -> Output {
