@@ -4,6 +4,8 @@ pub mod catalog;
 pub mod model;
 pub mod parse;
 pub mod problem;
+mod read;
+pub mod similar;
 
 pub use catalog::{validate_file, Catalog};
 pub use model::{ChecklistItem, Competency, Loop, LoopSource, Probe, ProbeAim, Question, Round};

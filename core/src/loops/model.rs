@@ -80,6 +80,11 @@ pub struct Round {
     pub probe_seconds: u32,
     /// Whether a loop may leave this round out (e.g. a second behavioural).
     pub optional: bool,
+    /// Whether its answers are stories from the candidate's own work (a
+    /// screen, a behavioural round): its questions are the ones a story
+    /// from the story bank can be practised on, and its takes can be
+    /// linked to the story they told.
+    pub stories: bool,
     /// Competency ids this round probes.
     pub competencies: Vec<String>,
     /// What the candidate rates themself on afterwards.
@@ -108,8 +113,17 @@ pub struct Question {
     pub kind: String,
     /// The question as asked aloud.
     pub text: String,
-    /// How long a good spoken answer takes.
+    /// How long a good spoken answer takes (never more than the answer
+    /// time of a round that asks it).
     pub target_seconds: u32,
+    /// The checklist items (ids, of the rounds that draw from its bank) the
+    /// question gives the candidate a chance to show: the assessment lists
+    /// them first, and lets the others be marked "not asked". Empty when
+    /// the file does not say (every item is then shown alike).
+    pub evidence: Vec<String>,
+    /// What a strong answer covers, point by point: shown after the
+    /// answer, never before. May be empty in a user's loop.
+    pub strong: Vec<String>,
     /// Follow-up probes, in the order the file gives them (the order used
     /// when nothing says another is more useful: [`crate::rehearsal::probes`]).
     pub probes: Vec<Probe>,

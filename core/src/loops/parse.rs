@@ -1,113 +1,21 @@
 //! Turning a loop file's text into a [`Loop`], or into every problem found.
 //!
-//! Two passes: serde (with `deny_unknown_fields`) catches syntax, unknown keys
-//! and wrong types; then [`Validator`] checks what the types cannot say
-//! (unique ids, known competencies, positive durations, non-empty banks).
-//! Fields that can be wrong in the second pass are kept `Spanned`, so every
-//! problem points at the exact line and column.
+//! Two passes, both of which carry on past a problem so that one run
+//! reports all of them: [`super::read`] walks the TOML tree and reports
+//! syntax, unknown keys, missing keys and wrong types; then [`Validator`]
+//! checks what the shape cannot say (ids, references between competencies,
+//! rounds, checklist items, questions and probes, durations, banks). Every
+//! field that can be wrong is `Spanned`, which is how every problem gets a
+//! line and column. A field the first pass found missing or mistyped is
+//! `None` here and checked no further, so one mistake is reported once.
+//!
+//! Pure: text in, a loop or problems out; no I/O.
 
-use super::model::{ChecklistItem, Competency, Loop, LoopSource, Probe, ProbeAim, Question, Round};
+use super::model::{ChecklistItem, Competency, Loop, LoopSource, Probe, Question, Round};
 use super::problem::Problem;
-use serde::Deserialize;
+use super::read::{read, RawItem, RawLoop, RawProbe, RawQuestion, RawRound};
 use std::collections::{HashMap, HashSet};
 use toml::Spanned;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawLoop {
-    id: Spanned<String>,
-    title: Spanned<String>,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    competencies: Vec<RawCompetency>,
-    #[serde(default)]
-    rounds: Vec<RawRound>,
-    #[serde(default)]
-    questions: Vec<RawQuestion>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCompetency {
-    id: Spanned<String>,
-    name: Spanned<String>,
-    #[serde(default)]
-    description: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRound {
-    id: Spanned<String>,
-    kind: Spanned<String>,
-    title: Spanned<String>,
-    minutes: Spanned<i64>,
-    answer_seconds: Spanned<i64>,
-    probe_seconds: Spanned<i64>,
-    #[serde(default)]
-    optional: bool,
-    competencies: Spanned<Vec<Spanned<String>>>,
-    checklist: Spanned<Vec<RawItem>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawItem {
-    id: Spanned<String>,
-    text: Spanned<String>,
-    competency: Spanned<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawQuestion {
-    id: Spanned<String>,
-    kind: Spanned<String>,
-    text: Spanned<String>,
-    target_seconds: Spanned<i64>,
-    #[serde(default)]
-    probes: Vec<Spanned<RawProbe>>,
-}
-
-/// A probe as a plain string (the first file format, still accepted) or as
-/// a table that says what it tests. Not `#[serde(untagged)]`: that buffers
-/// the value, which loses the table's spans and says only "no variant
-/// matched"; this passes the table to its own deserializer, so an unknown
-/// key is named as anywhere else.
-enum RawProbe {
-    Text(String),
-    Table(RawProbeTable),
-}
-
-impl<'de> Deserialize<'de> for RawProbe {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = RawProbe;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a probe: a string, or { text = \"...\", tests = [\"item-id\"] }")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawProbe, E> {
-                Ok(RawProbe::Text(v.to_owned()))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawProbe, A::Error> {
-                RawProbeTable::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RawProbe::Table)
-            }
-        }
-        d.deserialize_any(Visit)
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawProbeTable {
-    text: Spanned<String>,
-    #[serde(default)]
-    tests: Vec<Spanned<String>>,
-    #[serde(default)]
-    aim: Option<ProbeAim>,
-}
 
 /// Longest round or answer accepted: a typo such as `minutes = 4500` should be
 /// an error, not a 75-hour countdown.
@@ -115,45 +23,39 @@ const MAX_MINUTES: i64 = 8 * 60;
 const MAX_SECONDS: i64 = MAX_MINUTES * 60;
 
 /// Parses and validates one loop file. `path` is how problems name the file.
+/// On failure, every problem found, in the order of the file.
 pub fn parse_loop(path: &str, source_text: &str, source: LoopSource) -> Result<Loop, Vec<Problem>> {
-    let raw: RawLoop = toml::from_str(source_text).map_err(|e| vec![syntax_problem(path, source_text, &e)])?;
-    let mut v = Validator { path, src: source_text, problems: Vec::new() };
-    let lp = v.check(raw, source);
-    if v.problems.is_empty() {
-        Ok(lp)
-    } else {
-        v.problems.sort_by_key(|p| (p.line, p.column));
-        Err(v.problems)
+    let mut problems = Vec::new();
+    let raw = read(path, source_text, &mut problems);
+    let lp = raw.map(|raw| {
+        let mut v = Validator { path, src: source_text, problems: &mut problems };
+        v.check(raw, source)
+    });
+    match lp {
+        Some(lp) if problems.is_empty() => Ok(lp),
+        _ => {
+            problems.sort_by_key(|p| (p.line, p.column));
+            problems.dedup();
+            Err(problems)
+        }
     }
-}
-
-/// A serde/TOML error as a located problem. TOML's own messages for wrong
-/// types do not say which key was wrong, so the key on that line is added.
-fn syntax_problem(path: &str, src: &str, e: &toml::de::Error) -> Problem {
-    let offset = e.span().map_or(0, |s| s.start);
-    let message = e.message().trim().replace('\n', " ");
-    let message = match key_at(src, offset) {
-        Some(key) if !message.contains(&format!("`{key}`")) => format!("`{key}`: {message}"),
-        _ => message,
-    };
-    Problem::at(path, src, offset, message)
-}
-
-/// The bare key assigned on the line holding `offset`, if the offset lies in
-/// its value (`key = value`).
-fn key_at(src: &str, offset: usize) -> Option<String> {
-    let offset = offset.min(src.len());
-    let start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let (key, _) = src[start..offset].split_once('=')?;
-    let key = key.trim();
-    let bare = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
-    bare.then(|| key.to_owned())
 }
 
 struct Validator<'a> {
     path: &'a str,
     src: &'a str,
-    problems: Vec<Problem>,
+    problems: &'a mut Vec<Problem>,
+}
+
+/// The value of an optional spanned field, as a plain reference.
+fn value<T>(field: &Option<Spanned<T>>) -> Option<&T> {
+    field.as_ref().map(Spanned::get_ref)
+}
+
+/// An optional string field's value, or "" (a missing field was reported
+/// by the first pass).
+fn text_of(field: &Option<Spanned<String>>) -> &str {
+    value(field).map_or("", String::as_str)
 }
 
 impl Validator<'_> {
@@ -161,7 +63,8 @@ impl Validator<'_> {
         self.problems.push(Problem::at(self.path, self.src, at.span().start, message));
     }
 
-    fn id(&mut self, id: &Spanned<String>, what: &str, seen: &mut HashSet<String>) -> String {
+    fn id(&mut self, id: &Option<Spanned<String>>, what: &str, seen: &mut HashSet<String>) -> String {
+        let Some(id) = id else { return String::new() };
         let value = id.get_ref();
         if value.is_empty() || !value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
             self.err(id, format!("{what} id \"{value}\" must be lowercase letters, digits and '-'"));
@@ -171,45 +74,62 @@ impl Validator<'_> {
         value.clone()
     }
 
-    fn text(&mut self, text: &Spanned<String>, what: &str) -> String {
+    fn text(&mut self, text: &Option<Spanned<String>>, what: &str) -> String {
+        let Some(text) = text else { return String::new() };
         if text.get_ref().trim().is_empty() {
             self.err(text, format!("{what} must not be empty"));
         }
         text.get_ref().trim().to_owned()
     }
 
-    fn probe(&mut self, raw: &Spanned<RawProbe>, q: &RawQuestion, items: Option<&HashSet<&str>>) -> Probe {
-        let table = match raw.get_ref() {
-            RawProbe::Text(text) => {
-                if text.trim().is_empty() {
-                    self.err(raw, "a probe must not be empty");
-                }
-                return Probe { text: text.trim().to_owned(), tests: Vec::new(), aim: None };
-            }
-            RawProbe::Table(table) => table,
-        };
-        let mut tests: Vec<String> = Vec::with_capacity(table.tests.len());
-        for t in &table.tests {
+    /// Checklist item ids in `ids`, each one an item of `items` (those of
+    /// the rounds that draw from the question's bank), none named twice.
+    fn item_refs(
+        &mut self,
+        ids: &[Spanned<String>],
+        items: Option<&HashSet<&str>>,
+        field: &str,
+        q: &RawQuestion,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(ids.len());
+        for t in ids {
             let id = t.get_ref();
             if items.is_some_and(|known| !known.contains(id.as_str())) {
                 self.err(
                     t,
                     format!(
-                        "probe tests \"{id}\", which is no checklist item of a \"{}\" round (question \"{}\")",
-                        q.kind.get_ref(),
-                        q.id.get_ref()
+                        "{field} \"{id}\", which is no checklist item of a \"{}\" round (question \"{}\")",
+                        text_of(&q.kind),
+                        text_of(&q.id)
                     ),
                 );
-            } else if tests.contains(id) {
-                self.err(t, format!("probe names checklist item \"{id}\" twice"));
+            } else if out.contains(id) {
+                self.err(t, format!("{field} checklist item \"{id}\" twice"));
             } else {
-                tests.push(id.clone());
+                out.push(id.clone());
             }
         }
-        Probe { text: self.text(&table.text, "a probe's `text`"), tests, aim: table.aim }
+        out
     }
 
-    fn positive(&mut self, value: &Spanned<i64>, field: &str, max: i64) -> u32 {
+    fn probe(&mut self, raw: &Spanned<RawProbe>, q: &RawQuestion, items: Option<&HashSet<&str>>) -> Probe {
+        match raw.get_ref() {
+            RawProbe::Text(text) => {
+                if text.trim().is_empty() {
+                    self.err(raw, "a probe must not be empty");
+                }
+                Probe { text: text.trim().to_owned(), tests: Vec::new(), aim: None }
+            }
+            RawProbe::Table { text, tests, aim } => Probe {
+                tests: self.item_refs(tests, items, "probe tests", q),
+                text: self.text(text, "a probe's `text`"),
+                aim: *aim,
+            },
+        }
+    }
+
+    fn positive(&mut self, value: &Option<Spanned<i64>>, field: &str, max: i64) -> u32 {
+        let Some(value) = value else { return 0 };
         let v = *value.get_ref();
         if v <= 0 {
             self.err(value, format!("`{field}` must be a positive number, found {v}"));
@@ -238,69 +158,104 @@ impl Validator<'_> {
             .collect();
 
         if raw.rounds.is_empty() {
-            self.err(&raw.id, format!("loop \"{id}\" has no [[rounds]]"));
+            let at = raw.id.clone().unwrap_or_else(|| Spanned::new(raw.at..raw.at, String::new()));
+            self.err(&at, format!("loop \"{id}\" has no [[rounds]]"));
         }
-        let question_kinds: HashMap<&str, usize> = raw.questions.iter().fold(HashMap::new(), |mut m, q| {
-            *m.entry(q.kind.get_ref().as_str()).or_default() += 1;
-            m
-        });
+        let question_kinds: HashSet<&str> =
+            raw.questions.iter().filter_map(|q| value(&q.kind)).map(String::as_str).collect();
 
         let mut round_ids = HashSet::new();
         let mut item_ids = HashSet::new();
         let mut rounds = Vec::with_capacity(raw.rounds.len());
         for r in &raw.rounds {
             let round = self.check_round(r, &competency_ids, &mut round_ids, &mut item_ids);
-            if !question_kinds.contains_key(r.kind.get_ref().as_str()) {
-                self.err(
-                    &r.kind,
-                    format!(
-                        "round \"{}\" draws from the \"{}\" bank, which is empty: add [[questions]] with kind = \"{}\"",
-                        round.id, round.kind, round.kind
-                    ),
-                );
+            if let Some(kind) = &r.kind {
+                if !question_kinds.contains(kind.get_ref().as_str()) {
+                    self.err(
+                        kind,
+                        format!(
+                            "round \"{}\" draws from the \"{}\" bank, which is empty: add [[questions]] with kind = \"{}\"",
+                            round.id, round.kind, round.kind
+                        ),
+                    );
+                }
             }
             rounds.push(round);
         }
 
-        let round_kinds: HashSet<&str> = raw.rounds.iter().map(|r| r.kind.get_ref().as_str()).collect();
-        // The checklist items a question's probes may name: those of every
-        // round that draws from its bank.
+        // The checklist items a question's evidence and probes may name:
+        // those of every round that draws from its bank.
         let mut kind_items: HashMap<&str, HashSet<&str>> = HashMap::new();
         for r in &raw.rounds {
-            let items = kind_items.entry(r.kind.get_ref().as_str()).or_default();
-            items.extend(r.checklist.get_ref().iter().map(|i| i.id.get_ref().as_str()));
+            let Some(kind) = value(&r.kind) else { continue };
+            let items = kind_items.entry(kind.as_str()).or_default();
+            let checklist = r.checklist.as_ref().map_or(&[][..], |c| c.get_ref().as_slice());
+            items.extend(checklist.iter().filter_map(|i| value(&i.id)).map(String::as_str));
         }
         let mut question_ids = HashSet::new();
         let mut questions = Vec::with_capacity(raw.questions.len());
         for q in &raw.questions {
-            if !round_kinds.contains(q.kind.get_ref().as_str()) {
-                self.err(
-                    &q.kind,
-                    format!("no round has kind \"{}\", so this question would never be asked", q.kind.get_ref()),
-                );
-            }
-            let items = kind_items.get(q.kind.get_ref().as_str());
-            let probes = q.probes.iter().map(|p| self.probe(p, q, items)).collect();
-            questions.push(Question {
-                id: self.id(&q.id, "question", &mut question_ids),
-                kind: q.kind.get_ref().clone(),
-                text: self.text(&q.text, "question `text`"),
-                target_seconds: self.positive(&q.target_seconds, "target_seconds", MAX_SECONDS),
-                probes,
-            });
+            questions.push(self.check_question(q, &rounds, &kind_items, &mut question_ids));
         }
 
-        for c in &competencies {
+        for (c, rc) in competencies.iter().zip(&raw.competencies) {
             let used = rounds.iter().any(|r| r.competencies.contains(&c.id));
-            if !used {
-                let at = raw.competencies.iter().find(|rc| rc.id.get_ref() == &c.id).map(|rc| rc.id.clone());
-                if let Some(at) = at {
-                    self.err(&at, format!("competency \"{}\" is probed by no round", c.id));
-                }
+            if let (false, Some(at)) = (used, &rc.id) {
+                self.err(at, format!("competency \"{}\" is probed by no round", c.id));
             }
         }
 
         Loop { id, title, description: raw.description.trim().to_owned(), source, competencies, rounds, questions }
+    }
+
+    fn check_question(
+        &mut self,
+        q: &RawQuestion,
+        rounds: &[Round],
+        kind_items: &HashMap<&str, HashSet<&str>>,
+        question_ids: &mut HashSet<String>,
+    ) -> Question {
+        let kind = text_of(&q.kind);
+        let asked_in: Vec<&Round> = rounds.iter().filter(|r| r.kind == kind).collect();
+        if let (Some(at), true) = (&q.kind, asked_in.is_empty()) {
+            self.err(at, format!("no round has kind \"{kind}\", so this question would never be asked"));
+        }
+        let items = kind_items.get(kind);
+        let id = self.id(&q.id, "question", question_ids);
+        let target_seconds = self.positive(&q.target_seconds, "target_seconds", MAX_SECONDS);
+        // A target longer than a round gives the answer is a question the
+        // clock always cuts short: the first round that does is named.
+        if let (Some(at), Some(round)) =
+            (&q.target_seconds, asked_in.iter().find(|r| r.answer_seconds > 0 && target_seconds > r.answer_seconds))
+        {
+            self.err(
+                at,
+                format!(
+                    "`target_seconds` = {target_seconds} is longer than the {} s round \"{}\" gives a main answer: \
+                     shorten the target or give the round more `answer_seconds`",
+                    round.answer_seconds, round.id
+                ),
+            );
+        }
+        let strong = q
+            .strong
+            .iter()
+            .map(|point| {
+                if point.get_ref().trim().is_empty() {
+                    self.err(point, "a point of `strong` must not be empty");
+                }
+                point.get_ref().trim().to_owned()
+            })
+            .collect();
+        Question {
+            evidence: self.item_refs(&q.evidence, items, "evidence names", q),
+            probes: q.probes.iter().map(|p| self.probe(p, q, items)).collect(),
+            kind: kind.to_owned(),
+            text: self.text(&q.text, "question `text`"),
+            strong,
+            target_seconds,
+            id,
+        }
     }
 
     fn check_round(
@@ -312,40 +267,27 @@ impl Validator<'_> {
     ) -> Round {
         let id = self.id(&r.id, "round", round_ids);
         let mut own = HashSet::new();
-        for c in r.competencies.get_ref() {
-            if !competency_ids.contains(c.get_ref()) {
-                self.err(c, format!("round \"{id}\" names unknown competency \"{}\"", c.get_ref()));
-            } else if !own.insert(c.get_ref().clone()) {
-                self.err(c, format!("round \"{id}\" lists competency \"{}\" twice", c.get_ref()));
+        if let Some(list) = &r.competencies {
+            for c in list.get_ref() {
+                if !competency_ids.contains(c.get_ref()) {
+                    self.err(c, format!("round \"{id}\" names unknown competency \"{}\"", c.get_ref()));
+                } else if !own.insert(c.get_ref().clone()) {
+                    self.err(c, format!("round \"{id}\" lists competency \"{}\" twice", c.get_ref()));
+                }
+            }
+            if list.get_ref().is_empty() {
+                self.err(list, format!("round \"{id}\" must probe at least one competency"));
             }
         }
-        if r.competencies.get_ref().is_empty() {
-            self.err(&r.competencies, format!("round \"{id}\" must probe at least one competency"));
+        let mut checklist = Vec::new();
+        if let Some(items) = &r.checklist {
+            if items.get_ref().is_empty() {
+                self.err(items, format!("round \"{id}\" has an empty checklist"));
+            }
+            for item in items.get_ref() {
+                checklist.push(self.check_item(item, &id, competency_ids, &own, item_ids));
+            }
         }
-        if r.checklist.get_ref().is_empty() {
-            self.err(&r.checklist, format!("round \"{id}\" has an empty checklist"));
-        }
-        let checklist = r
-            .checklist
-            .get_ref()
-            .iter()
-            .map(|item| {
-                let competency = item.competency.get_ref();
-                if !competency_ids.contains(competency) {
-                    self.err(&item.competency, format!("checklist item names unknown competency \"{competency}\""));
-                } else if !own.contains(competency) {
-                    self.err(
-                        &item.competency,
-                        format!("competency \"{competency}\" is not one that round \"{id}\" probes"),
-                    );
-                }
-                ChecklistItem {
-                    id: self.id(&item.id, "checklist item", item_ids),
-                    text: self.text(&item.text, "checklist `text`"),
-                    competency: competency.clone(),
-                }
-            })
-            .collect();
         Round {
             kind: self.id(&r.kind, "round kind", &mut HashSet::new()),
             title: self.text(&r.title, "round `title`"),
@@ -353,9 +295,36 @@ impl Validator<'_> {
             answer_seconds: self.positive(&r.answer_seconds, "answer_seconds", MAX_SECONDS),
             probe_seconds: self.positive(&r.probe_seconds, "probe_seconds", MAX_SECONDS),
             optional: r.optional,
-            competencies: r.competencies.get_ref().iter().map(|c| c.get_ref().clone()).collect(),
+            stories: r.stories,
+            competencies: r
+                .competencies
+                .as_ref()
+                .map_or_else(Vec::new, |l| l.get_ref().iter().map(|c| c.get_ref().clone()).collect()),
             checklist,
             id,
+        }
+    }
+
+    fn check_item(
+        &mut self,
+        item: &RawItem,
+        round: &str,
+        competency_ids: &HashSet<String>,
+        own: &HashSet<String>,
+        item_ids: &mut HashSet<String>,
+    ) -> ChecklistItem {
+        if let Some(at) = &item.competency {
+            let competency = at.get_ref();
+            if !competency_ids.contains(competency) {
+                self.err(at, format!("checklist item names unknown competency \"{competency}\""));
+            } else if !own.contains(competency) {
+                self.err(at, format!("competency \"{competency}\" is not one that round \"{round}\" probes"));
+            }
+        }
+        ChecklistItem {
+            id: self.id(&item.id, "checklist item", item_ids),
+            text: self.text(&item.text, "checklist `text`"),
+            competency: text_of(&item.competency).to_owned(),
         }
     }
 }
