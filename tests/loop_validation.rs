@@ -2,7 +2,8 @@
 //! with exact `path:line:column` locations.
 
 use mockloop_core::loops::parse::parse_loop;
-use mockloop_core::loops::{Catalog, LoopSource, Problem};
+use mockloop_core::loops::similar::{near_duplicates, similarity, NEAR_DUPLICATE};
+use mockloop_core::loops::{Catalog, Loop, LoopSource, Problem};
 use std::collections::HashSet;
 
 const MINIMAL: &str = include_str!("fixtures/minimal.toml");
@@ -91,6 +92,7 @@ fn round_with_empty_bank_is_rejected() {
     // names the deep round's item.
     let text = MINIMAL
         .replace("kind = \"deep\"\ntext", "kind = \"screen\"\ntext")
+        .replace("target_seconds = 120\n#", "target_seconds = 60\n#")
         .replace("tests = [\"deep-tradeoff\"], ", "");
     let p = problems(&text);
     assert_eq!(p.len(), 1, "{p:?}");
@@ -162,7 +164,7 @@ fn pm_loop_has_the_seed_rounds_in_order() {
     let catalog = Catalog::load(None);
     let pm = catalog.get("microsoft-pm").expect("PM loop");
     let kinds: Vec<&str> = pm.rounds.iter().map(|r| r.kind.as_str()).collect();
-    assert_eq!(kinds, ["screen", "behavioural", "behavioural", "product-design", "estimation", "execution"]);
+    assert_eq!(kinds, ["screen", "behavioural", "collaboration", "product-design", "estimation", "execution"]);
     let optional: Vec<bool> = pm.rounds.iter().map(|r| r.optional).collect();
     assert_eq!(optional, [false, false, true, false, false, false], "the second behavioural round is the optional one");
 }
@@ -172,7 +174,7 @@ fn pmm_loop_has_six_rounds_in_seed_order() {
     let catalog = Catalog::load(None);
     let pmm = catalog.get("microsoft-pmm").expect("PMM loop");
     let kinds: Vec<&str> = pmm.rounds.iter().map(|r| r.kind.as_str()).collect();
-    assert_eq!(kinds, ["screen", "behavioural", "behavioural", "gtm-case", "competitive", "alignment"]);
+    assert_eq!(kinds, ["screen", "behavioural", "conflict", "gtm-case", "competitive", "alignment"]);
     assert!(pmm.rounds.iter().all(|r| !r.optional));
     assert!(pmm.description.contains("six"), "the description says why six rounds: {}", pmm.description);
 }
@@ -183,7 +185,8 @@ fn builtin_content_meets_the_minimums() {
     for lp in &catalog.loops {
         for round in &lp.rounds {
             assert!(round.checklist.len() >= 5, "{}/{}: {} checklist items", lp.id, round.id, round.checklist.len());
-            assert!(lp.bank(&round.kind).count() >= 10, "{}/{}: bank too small", lp.id, round.kind);
+            let bank = lp.bank(&round.kind).count();
+            assert!(bank >= 12, "{}/{}: {bank} questions, fewer than 12", lp.id, round.kind);
             for item in &round.checklist {
                 assert!(round.competencies.contains(&item.competency), "{}: {}", lp.id, item.id);
             }
@@ -258,5 +261,227 @@ fn every_builtin_probe_names_what_it_tests_and_each_question_can_ask_for_depth()
             let depth = q.probes.iter().filter(|p| p.aim == Some(mockloop_core::loops::ProbeAim::Depth)).count();
             assert_eq!(depth, 1, "{}/{}: {depth} probes ask for depth", lp.id, q.id);
         }
+    }
+}
+
+// ---- Every problem of a file in one run ----
+
+#[test]
+fn a_file_with_several_mistakes_reports_each_of_them_where_it_is() {
+    // Six different mistakes, in different tables: none may hide another.
+    let text = MINIMAL
+        .replace("probe_seconds = 30", "probe_seconds = 30\nprobe_secs = 12")
+        .replace("minutes = 20", "minutes = \"twenty\"")
+        .replace("text = \"Named a trade-off\"\n", "")
+        .replace("id = \"q-deep-1\"", "id = \"q-screen-1\"")
+        .replace("target_seconds = 60\nprobes", "target_seconds = 90\nprobes")
+        .replace("tests = [\"deep-tradeoff\"]", "tests = [\"deep-trade-off\"]");
+    let p = problems(&text);
+    let expect = [
+        (line_of(&text, "probe_secs = 12"), "unknown key `probe_secs` in a round"),
+        (line_of(&text, "minutes = \"twenty\""), "`minutes` must be a whole number, found a string"),
+        (line_of(&text, "id = \"deep-tradeoff\"") - 1, "a checklist item is missing `text`"),
+        (line_of(&text, "target_seconds = 90"), "`target_seconds` = 90 is longer than the 60 s round \"warmup\""),
+        (
+            text.lines().enumerate().filter(|(_, l)| l.contains("id = \"q-screen-1\"")).nth(1).unwrap().0 + 1,
+            "duplicate question id",
+        ),
+        (
+            line_of(&text, "deep-trade-off"),
+            "probe tests \"deep-trade-off\", which is no checklist item of a \"deep\" round",
+        ),
+    ];
+    assert_eq!(p.len(), expect.len(), "{p:#?}");
+    for (line, words) in expect {
+        assert!(
+            p.iter().any(|problem| problem.starts_with(&format!("t.toml:{line}:")) && problem.contains(words)),
+            "no problem at line {line} saying {words:?}: {p:#?}"
+        );
+    }
+    // In the order of the file, as an editor would walk them.
+    let lines: Vec<usize> = p.iter().map(|s| s.split(':').nth(1).unwrap().parse().unwrap()).collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
+}
+
+#[test]
+fn several_syntax_errors_are_each_located() {
+    let text = MINIMAL.replace("title = \"Warm-up\"", "title = \"Warm-up").replace("minutes = 20", "minutes = 20 20");
+    let p = problems(&text);
+    assert!(p.len() >= 2, "{p:#?}");
+    assert!(p.iter().any(|s| s.starts_with(&format!("t.toml:{}:", line_of(&text, "title = \"Warm-up")))), "{p:#?}");
+    assert!(p.iter().any(|s| s.starts_with(&format!("t.toml:{}:", line_of(&text, "minutes = 20 20")))), "{p:#?}");
+}
+
+#[test]
+fn a_missing_key_is_reported_at_its_table_and_not_again_downstream() {
+    // The round has no `kind`: that is one problem, not also "no round
+    // draws from this bank" or "no round has this kind".
+    let text = MINIMAL.replace("kind = \"deep\"\ntitle = \"Deep dive\"", "title = \"Deep dive\"");
+    let p = problems(&text);
+    let header = text.lines().enumerate().filter(|(_, l)| l.starts_with("[[rounds]]")).nth(1).unwrap().0 + 1;
+    assert!(p.iter().any(|s| s == &format!("t.toml:{header}:1: a round is missing `kind`")), "{p:#?}");
+    assert!(p.iter().all(|s| !s.contains("empty")), "{p:#?}");
+}
+
+#[test]
+fn evidence_strong_points_and_story_rounds_are_read_and_checked() {
+    let text = MINIMAL.replace("id = \"warmup\"\nkind", "id = \"warmup\"\nstories = true\nkind").replace(
+        "text = \"Why this role?\"\ntarget_seconds = 60",
+        "text = \"Why this role?\"\ntarget_seconds = 60\nevidence = [\"warmup-clear\"]\nstrong = [\"Says what draws them to this team\", \"Ends on what they would do first\"]",
+    );
+    let lp = parse_loop("t.toml", &text, LoopSource::Builtin).expect("valid");
+    let q = lp.question("q-screen-1").expect("question");
+    assert_eq!(q.evidence, ["warmup-clear"]);
+    assert_eq!(q.strong, ["Says what draws them to this team", "Ends on what they would do first"]);
+    assert!(lp.round("warmup").unwrap().stories && !lp.round("deep").unwrap().stories);
+    assert!(lp.question("q-deep-1").unwrap().evidence.is_empty(), "evidence is optional in a user's loop");
+
+    let bad = text
+        .replace("evidence = [\"warmup-clear\"]", "evidence = [\"deep-tradeoff\", 3]")
+        .replace("\"Ends on what they would do first\"]", "\"  \"]")
+        .replace("stories = true", "stories = \"yes\"");
+    let p = problems(&bad);
+    assert_eq!(p.len(), 4, "{p:#?}");
+    assert!(p[0].contains("`stories` must be true or false, found a string"), "{p:#?}");
+    assert!(
+        p[1].contains("evidence names \"deep-tradeoff\", which is no checklist item of a \"screen\" round"),
+        "{p:#?}"
+    );
+    assert!(p[2].contains("`evidence` must list strings in quotes, found a whole number"), "{p:#?}");
+    assert!(p[3].contains("a point of `strong` must not be empty"), "{p:#?}");
+}
+
+// ---- The built-in content: each question fits its round, says what it
+// asks for and what a strong answer covers, and no two read alike ----
+
+fn builtins() -> Vec<Loop> {
+    let catalog = Catalog::load(None);
+    assert!(catalog.problems.is_empty(), "{:#?}", catalog.problems);
+    catalog.loops
+}
+
+#[test]
+fn each_round_draws_from_a_bank_of_its_own() {
+    for lp in builtins() {
+        let mut kinds = HashSet::new();
+        for round in &lp.rounds {
+            assert!(kinds.insert(round.kind.as_str()), "{}: two rounds draw from the \"{}\" bank", lp.id, round.kind);
+        }
+        let stories: Vec<&str> = lp.rounds.iter().filter(|r| r.stories).map(|r| r.id.as_str()).collect();
+        assert_eq!(stories, ["screen", "behavioural", "behavioural-2"], "{}: the rounds that ask for stories", lp.id);
+    }
+}
+
+#[test]
+fn every_builtin_question_says_what_it_asks_for_and_what_a_strong_answer_covers() {
+    for lp in builtins() {
+        for q in &lp.questions {
+            assert!((1..=4).contains(&q.evidence.len()), "{}/{}: {} evidence items", lp.id, q.id, q.evidence.len());
+            assert!((3..=5).contains(&q.strong.len()), "{}/{}: {} strong points", lp.id, q.id, q.strong.len());
+            for point in &q.strong {
+                assert!(point.len() <= 160, "{}/{}: a strong point is a line, not a paragraph: {point:?}", lp.id, q.id);
+                assert!(similarity(point, &q.text) < 0.5, "{}/{}: a strong point restates the question: {point:?}", lp.id, q.id);
+            }
+        }
+        // Every checklist item is asked for by some question of its round,
+        // so none is always "not asked".
+        for round in &lp.rounds {
+            for item in &round.checklist {
+                let asked = lp.bank(&round.kind).filter(|q| q.evidence.contains(&item.id)).count();
+                assert!(asked > 0, "{}/{}: no question asks for {}", lp.id, round.id, item.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_builtin_question_fits_the_answer_time_of_its_rounds() {
+    for lp in builtins() {
+        for q in &lp.questions {
+            for round in lp.rounds.iter().filter(|r| r.kind == q.kind) {
+                assert!(
+                    q.target_seconds <= round.answer_seconds,
+                    "{}/{}: a {} s answer in a round that gives {} s",
+                    lp.id,
+                    q.id,
+                    q.target_seconds,
+                    round.answer_seconds
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_two_builtin_questions_read_alike() {
+    for lp in builtins() {
+        let close = near_duplicates(&lp, NEAR_DUPLICATE);
+        assert!(close.is_empty(), "{}: near-duplicate questions (similarity >= {NEAR_DUPLICATE}): {close:#?}", lp.id);
+        // The margin the threshold leaves, printed for the record
+        // (`cargo test --test loop_validation -- --nocapture`).
+        let (a, b, score) = near_duplicates(&lp, 0.0).into_iter().next().expect("questions");
+        println!("{}: the two closest questions, {a} and {b}, score {score:.2} (threshold {NEAR_DUPLICATE})", lp.id);
+    }
+}
+
+#[test]
+fn a_near_duplicate_is_caught_by_the_content_rule() {
+    // The measure is the rule's teeth: a question reworded into a loop
+    // beside its original fails it.
+    let text = MINIMAL.replace(
+        "[[questions]]\nid = \"q-deep-1\"",
+        "[[questions]]\nid = \"q-screen-2\"\nkind = \"screen\"\ntext = \"Why do you want this role?\"\ntarget_seconds = 60\n\n[[questions]]\nid = \"q-deep-1\"",
+    );
+    let lp = parse_loop("t.toml", &text, LoopSource::Builtin).expect("valid");
+    let close = near_duplicates(&lp, NEAR_DUPLICATE);
+    assert_eq!(close.len(), 1, "{close:?}");
+    assert_eq!((close[0].0.as_str(), close[0].1.as_str()), ("q-screen-1", "q-screen-2"));
+}
+
+#[test]
+fn the_near_duplicates_a_review_found_no_longer_share_a_loop() {
+    // Pairs a review of the first content named (the same story or answer
+    // would serve both): at most one of each may remain.
+    let pairs: [(&str, &str, &str); 11] = [
+        ("microsoft-pm", "another team's roadmap blocked", "tells you their piece won't land until next quarter"),
+        ("microsoft-pm", "What does a growth mindset look like", "feedback that changed the way you work"),
+        ("microsoft-pm", "didn't work out while you owned it", "a mistake you made that affected customers"),
+        ("microsoft-pm", "Design an event notification service", "Design the system that sends notifications"),
+        ("microsoft-pm", "When everything on the list looks important", "room for one of three things"),
+        ("microsoft-pmm", "told your messaging wasn't landing", "a launch or campaign that fell short"),
+        ("microsoft-pmm", "announced a similar product that ships in six weeks", "bring our launch forward three weeks"),
+        ("microsoft-pmm", "cut its cloud storage prices", "includes a feature for free that we charge extra for"),
+        ("microsoft-pmm", "tell a powerful stakeholder no", "a fight over who controls the message"),
+        ("microsoft-pmm", "How do you go about pricing a new product", "a pricing or packaging call you had to make"),
+        ("microsoft-pmm", "keep a message consistent across several regions", "North America, Europe and Japan on the same day"),
+    ];
+    let loops = builtins();
+    for (loop_id, a, b) in pairs {
+        let lp = loops.iter().find(|l| l.id == loop_id).expect("loop");
+        let has = |words: &str| lp.questions.iter().any(|q| q.text.contains(words));
+        assert!(!(has(a) && has(b)), "{loop_id} still asks both {a:?} and {b:?}");
+    }
+    // Data residency was asked three times; one question owns it now.
+    let pm = loops.iter().find(|l| l.id == "microsoft-pm").expect("PM loop");
+    let residency = pm.questions.iter().filter(|q| q.text.to_lowercase().contains("region")).count();
+    assert!(residency <= 1, "{residency} PM questions ask about keeping data in a region");
+}
+
+#[test]
+fn responsible_ai_is_a_competency_both_loops_rate_and_ask_about() {
+    for lp in builtins() {
+        assert!(lp.competency("responsible-ai").is_some(), "{}", lp.id);
+        let items: Vec<&str> = lp
+            .rounds
+            .iter()
+            .flat_map(|r| &r.checklist)
+            .filter(|i| i.competency == "responsible-ai")
+            .map(|i| i.id.as_str())
+            .collect();
+        let questions = lp.questions.iter().filter(|q| q.evidence.iter().any(|e| items.contains(&e.as_str()))).count();
+        assert!(questions >= 6, "{}: {questions} questions ask for responsible AI", lp.id);
+        // A behavioural story about shipping an AI feature.
+        let story = lp.bank("behavioural").any(|q| q.evidence.iter().any(|e| items.contains(&e.as_str())));
+        assert!(story, "{}: no behavioural question asks for an AI feature's story", lp.id);
     }
 }
