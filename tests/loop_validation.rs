@@ -380,7 +380,12 @@ fn every_builtin_question_says_what_it_asks_for_and_what_a_strong_answer_covers(
             assert!((3..=5).contains(&q.strong.len()), "{}/{}: {} strong points", lp.id, q.id, q.strong.len());
             for point in &q.strong {
                 assert!(point.len() <= 160, "{}/{}: a strong point is a line, not a paragraph: {point:?}", lp.id, q.id);
-                assert!(similarity(point, &q.text) < 0.5, "{}/{}: a strong point restates the question: {point:?}", lp.id, q.id);
+                assert!(
+                    similarity(point, &q.text) < 0.5,
+                    "{}/{}: a strong point restates the question: {point:?}",
+                    lp.id,
+                    q.id
+                );
             }
         }
         // Every checklist item is asked for by some question of its round,
@@ -449,11 +454,19 @@ fn the_near_duplicates_a_review_found_no_longer_share_a_loop() {
         ("microsoft-pm", "Design an event notification service", "Design the system that sends notifications"),
         ("microsoft-pm", "When everything on the list looks important", "room for one of three things"),
         ("microsoft-pmm", "told your messaging wasn't landing", "a launch or campaign that fell short"),
-        ("microsoft-pmm", "announced a similar product that ships in six weeks", "bring our launch forward three weeks"),
+        (
+            "microsoft-pmm",
+            "announced a similar product that ships in six weeks",
+            "bring our launch forward three weeks",
+        ),
         ("microsoft-pmm", "cut its cloud storage prices", "includes a feature for free that we charge extra for"),
         ("microsoft-pmm", "tell a powerful stakeholder no", "a fight over who controls the message"),
         ("microsoft-pmm", "How do you go about pricing a new product", "a pricing or packaging call you had to make"),
-        ("microsoft-pmm", "keep a message consistent across several regions", "North America, Europe and Japan on the same day"),
+        (
+            "microsoft-pmm",
+            "keep a message consistent across several regions",
+            "North America, Europe and Japan on the same day",
+        ),
     ];
     let loops = builtins();
     for (loop_id, a, b) in pairs {

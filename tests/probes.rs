@@ -130,7 +130,7 @@ fn the_weakest_item_of_the_month_comes_first_and_the_order_survives_a_resume() {
     answer_main(&mut session, &clock, 80, None);
     session.act(Action::FinishRound).unwrap();
     let rate = |item: &str, rating| Rating { item_id: item.into(), competency: String::new(), rating };
-    session.save_assessment(None, &[rate("numbers", 1), rate("clear", 3)], "").unwrap();
+    session.save_assessment(None, &[rate("numbers", 1), rate("clear", 3)], &[], "").unwrap();
     session.act(Action::Next).unwrap();
 
     // An ordinary answer (80 s of 120 on the clock, nothing recorded).

@@ -199,7 +199,7 @@ fn report_from_a_rated_round_in_a_real_store() {
     s.act(Action::FinishRound).unwrap();
     let ratings: Vec<Rating> =
         view.checklist.iter().map(|i| Rating { item_id: i.id.clone(), competency: String::new(), rating: 3 }).collect();
-    s.save_assessment(None, &ratings, "").unwrap();
+    s.save_assessment(None, &ratings, &[], "").unwrap();
 
     let history = History::load(s.store()).unwrap();
     assert_eq!(history.ratings.len(), ratings.len());

@@ -110,10 +110,10 @@ fn drafts_survive_a_closed_window_and_moving_on_keeps_what_was_rated() {
     let (run_id, items) = {
         let mut s = session(dir.path(), &clock);
         let view = s.start("microsoft-pm", None, false, 3).unwrap();
-        s.save_draft(None, &[], "typed during the answer").unwrap();
+        s.save_draft(None, &[], &[], "typed during the answer").unwrap();
         s.act(Action::FinishRound).unwrap();
         let items: Vec<String> = view.checklist.iter().map(|i| i.id.clone()).collect();
-        s.save_draft(None, &[rating(&items[0], 3), rating(&items[1], 2)], "typed during the answer, then more")
+        s.save_draft(None, &[rating(&items[0], 3), rating(&items[1], 2)], &[], "typed during the answer, then more")
             .unwrap();
         (view.run_id, items)
         // The window closes (or crashes) before Save.
@@ -142,8 +142,8 @@ fn hostile_round_positions_and_ratings_are_errors_not_panics() {
     let mut s = session(dir.path(), &clock);
     let view = s.start("microsoft-pm", None, false, 3).unwrap();
     for position in [usize::MAX, usize::MAX / 2, 1 << 40] {
-        assert!(s.save_assessment(Some((view.run_id, position)), &[], "").is_err());
-        assert!(s.save_draft(Some((view.run_id, position)), &[], "").is_err());
+        assert!(s.save_assessment(Some((view.run_id, position)), &[], &[], "").is_err());
+        assert!(s.save_draft(Some((view.run_id, position)), &[], &[], "").is_err());
         assert!(
             s.draft(Some((view.run_id, position))).is_err()
                 || s.draft(Some((view.run_id, position))).unwrap().is_none()
@@ -151,7 +151,7 @@ fn hostile_round_positions_and_ratings_are_errors_not_panics() {
     }
     for run_id in [i64::MAX, i64::MIN, -1] {
         assert!(s.resume(run_id).is_err());
-        assert!(s.save_assessment(Some((run_id, 0)), &[], "").is_err());
+        assert!(s.save_assessment(Some((run_id, 0)), &[], &[], "").is_err());
     }
     let item = view.checklist[0].id.clone();
     s.act(Action::FinishRound).unwrap();
@@ -162,11 +162,11 @@ fn hostile_round_positions_and_ratings_are_errors_not_panics() {
         rating("no-such-item", 2),
         rating(&"x".repeat(1 << 20), 2),
     ] {
-        assert!(s.save_draft(None, std::slice::from_ref(&bad), "").is_err(), "{:?}", bad.rating);
+        assert!(s.save_draft(None, std::slice::from_ref(&bad), &[], "").is_err(), "{:?}", bad.rating);
     }
-    assert!(s.save_assessment(None, &[rating(&item, 2), rating(&item, 3)], "").is_err(), "rated twice");
+    assert!(s.save_assessment(None, &[rating(&item, 2), rating(&item, 3)], &[], "").is_err(), "rated twice");
     // The session still works.
-    s.save_assessment(None, &[rating(&item, 4)], "fine").unwrap();
+    s.save_assessment(None, &[rating(&item, 4)], &[], "fine").unwrap();
 }
 
 #[test]

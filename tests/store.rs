@@ -93,7 +93,7 @@ fn assessment_is_saved_in_one_transaction_and_validated() {
         .enumerate()
         .map(|(i, item)| Rating { item_id: item.id.clone(), competency: String::new(), rating: (i % 4 + 1) as u8 })
         .collect();
-    s.save_assessment(None, &ratings, "Pricing section was thin.").unwrap();
+    s.save_assessment(None, &ratings, &[], "Pricing section was thin.").unwrap();
     let stored = s.store().ratings(view.run_id, 0).unwrap();
     assert_eq!(stored.len(), items.len());
     for r in &stored {
@@ -105,11 +105,11 @@ fn assessment_is_saved_in_one_transaction_and_validated() {
     let mut bad = ratings.clone();
     bad[0].rating = 3;
     bad.last_mut().unwrap().rating = 9;
-    let err = s.save_assessment(None, &bad, "").unwrap_err();
+    let err = s.save_assessment(None, &bad, &[], "").unwrap_err();
     assert!(matches!(err, SessionError::BadAssessment(_)), "{err}");
     assert_eq!(s.store().ratings(view.run_id, 0).unwrap(), stored);
     let unknown = vec![Rating { item_id: "no-such-item".into(), competency: String::new(), rating: 2 }];
-    assert!(s.save_assessment(None, &unknown, "").unwrap_err().to_string().contains("no-such-item"));
+    assert!(s.save_assessment(None, &unknown, &[], "").unwrap_err().to_string().contains("no-such-item"));
 }
 
 #[test]
@@ -163,8 +163,13 @@ fn round_results_give_time_used_and_ratings_per_round() {
     clock.advance(Duration::from_secs(95));
     s.act(Action::FinishRound).unwrap();
     let first = &view.checklist[0];
-    s.save_assessment(None, &[Rating { item_id: first.id.clone(), competency: String::new(), rating: 2 }], "rushed")
-        .unwrap();
+    s.save_assessment(
+        None,
+        &[Rating { item_id: first.id.clone(), competency: String::new(), rating: 2 }],
+        &[],
+        "rushed",
+    )
+    .unwrap();
     let results = s.store().round_results(view.run_id).unwrap();
     assert_eq!(results.len(), 5, "whole loop without the optional round");
     assert_eq!(results[0].used_ms, Some(95_000));
@@ -183,13 +188,18 @@ fn an_earlier_runs_assessment_stays_editable() {
     let first = s.start("microsoft-pm", None, false, 4).unwrap();
     s.act(Action::FinishRound).unwrap();
     let item = &first.checklist[0];
-    s.save_assessment(None, &[Rating { item_id: item.id.clone(), competency: String::new(), rating: 1 }], "first go")
-        .unwrap();
+    s.save_assessment(
+        None,
+        &[Rating { item_id: item.id.clone(), competency: String::new(), rating: 1 }],
+        &[],
+        "first go",
+    )
+    .unwrap();
 
     // Another run becomes the active one; the first is edited by id.
     s.start("microsoft-pmm", None, false, 5).unwrap();
     let edit = [Rating { item_id: item.id.clone(), competency: String::new(), rating: 3 }];
-    s.save_assessment(Some((first.run_id, 0)), &edit, "on reflection, solid").unwrap();
+    s.save_assessment(Some((first.run_id, 0)), &edit, &[], "on reflection, solid").unwrap();
     let results = s.store().round_results(first.run_id).unwrap();
     assert_eq!(results[0].ratings.len(), 1);
     assert_eq!(results[0].ratings[0].rating, 3);
@@ -199,13 +209,13 @@ fn an_earlier_runs_assessment_stays_editable() {
     // The PM checklist item is not one of the PMM loop's rounds: checked
     // against the edited run's own loop and round, not the active one.
     let active = s.view().unwrap();
-    let err = s.save_assessment(None, &edit, "").unwrap_err();
+    let err = s.save_assessment(None, &edit, &[], "").unwrap_err();
     assert!(err.to_string().contains(&item.id), "{err}");
     assert_eq!(s.store().ratings(active.run_id, 0).unwrap(), vec![]);
 
-    let err = s.save_assessment(Some((first.run_id, 40)), &edit, "").unwrap_err();
+    let err = s.save_assessment(Some((first.run_id, 40)), &edit, &[], "").unwrap_err();
     assert_eq!(err.to_string(), format!("run {} has no round 41", first.run_id));
-    let err = s.save_assessment(Some((9_999, 0)), &edit, "").unwrap_err();
+    let err = s.save_assessment(Some((9_999, 0)), &edit, &[], "").unwrap_err();
     assert_eq!(err.to_string(), "run 9999 has no round 1");
 }
 

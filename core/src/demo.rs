@@ -111,7 +111,7 @@ pub fn generate(
                 summary.rounds += 1;
                 let ratings = rate_round(lp, &engine, position, &skills[l], progress, &mut rng);
                 summary.ratings += ratings.len();
-                store.save_assessment(run_id, position, &ratings, "", at)?;
+                store.save_assessment(run_id, position, &ratings, &[], "", at)?;
             }
         }
     }

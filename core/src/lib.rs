@@ -18,5 +18,6 @@ pub mod rehearsal;
 mod rng;
 pub mod session;
 pub mod store;
+pub mod stories;
 pub mod takes;
 pub mod voice;

@@ -52,6 +52,10 @@ pub struct RunPlan {
     /// rounds (absent in runs stored before practice runs existed).
     #[serde(default)]
     pub practice: bool,
+    /// The story from the story bank this run practises ("Practise this
+    /// story"): each take recorded in it is linked to that story.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story_id: Option<i64>,
 }
 
 /// Why a plan could not be made.
@@ -109,7 +113,7 @@ impl RunPlan {
             let round_ms = questions.len() as i64 * (answer_ms + probe_ms * 2).max(60_000);
             rounds.push(PlannedRound { round_id: round.id.clone(), round_ms, answer_ms, probe_ms, questions });
         }
-        (!rounds.is_empty()).then(|| Self { loop_id: lp.id.clone(), seed, rounds, practice: true })
+        (!rounds.is_empty()).then(|| Self { loop_id: lp.id.clone(), seed, rounds, practice: true, story_id: None })
     }
 
     fn rounds(lp: &Loop, round_ids: &[&str], seed: u64) -> Self {
@@ -141,6 +145,6 @@ impl RunPlan {
                 .collect();
             rounds.push(PlannedRound { round_id: round.id.clone(), round_ms, answer_ms, probe_ms, questions });
         }
-        Self { loop_id: lp.id.clone(), seed, rounds, practice: false }
+        Self { loop_id: lp.id.clone(), seed, rounds, practice: false, story_id: None }
     }
 }

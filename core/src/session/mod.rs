@@ -7,6 +7,10 @@
 //! through its methods ([`Session::store`] hands out a read-only store).
 //! A step of a run is saved in one transaction, or not taken at all.
 
+mod stories;
+
+pub use stories::{StoryDetail, StoryTake};
+
 use crate::audio::{Outcome, TakeSummary};
 use crate::clock::Clock;
 use crate::lock::{DataLock, LockError};
@@ -158,6 +162,9 @@ pub struct RunView {
     pub answer_warn_ms: i64,
     /// Milliseconds left at which the round countdown starts to warn.
     pub round_warn_ms: i64,
+    /// The story from the story bank this run practises, if it does (its
+    /// takes are linked to it).
+    pub story: Option<String>,
 }
 
 /// A view plus what happened since the last one.
@@ -174,6 +181,8 @@ struct Active {
     run_id: i64,
     engine: Rehearsal,
     last_saved: Duration,
+    /// The title of the story this run practises, if it does.
+    story: Option<String>,
 }
 
 /// The catalog, the store and the active run.
@@ -203,6 +212,8 @@ impl Session {
         let mut store = Store::open_in(data_dir)?;
         store.check()?;
         let recovered = takes::recover_with(&mut store, data_dir);
+        // Stories deleted a day ago or more are past Undo: gone for good.
+        store.purge_deleted_stories(Utc::now() - chrono::Duration::days(1))?;
         let catalog = Catalog::load(Some(&paths::loops_dir(data_dir)));
         let data_dir = data_dir.to_path_buf();
         Ok(Self {
@@ -300,7 +311,8 @@ impl Session {
         let now = self.clock.now();
         let engine = Rehearsal::start(plan, self.thresholds.clone(), now);
         let run_id = self.store.create_run(lp, &engine, Utc::now())?;
-        self.active = Some(Active { run_id, engine, last_saved: now });
+        let story = self.story_title(engine.plan());
+        self.active = Some(Active { run_id, engine, last_saved: now, story });
         self.view().ok_or(SessionError::NoActiveRun)
     }
 
@@ -311,7 +323,8 @@ impl Session {
         if self.catalog.get(&engine.plan().loop_id).is_none() {
             return Err(SessionError::UnknownLoop(engine.plan().loop_id.clone()));
         }
-        self.active = Some(Active { run_id, engine, last_saved: self.clock.now() });
+        let story = self.story_title(engine.plan());
+        self.active = Some(Active { run_id, engine, last_saved: self.clock.now(), story });
         self.view().ok_or(SessionError::NoActiveRun)
     }
 
@@ -325,7 +338,7 @@ impl Session {
         let (run_id, phase, round) = (active.run_id, active.engine.phase(), active.engine.position().round);
         if action == Action::Next && phase == Phase::Assessing {
             if let Some(draft) = self.store.draft(run_id, round)? {
-                self.save_assessment(Some((run_id, round)), &draft.ratings, &draft.note)?;
+                self.save_assessment(Some((run_id, round)), &draft.ratings, &draft.not_asked, &draft.note)?;
             }
         }
         let choices = match action {
@@ -411,23 +424,37 @@ impl Session {
     /// Saves the self-assessment of a round: the round being assessed in
     /// the active run (`round == None`), or any round of any stored run,
     /// given as (run id, 0-based position), so ratings stay editable later.
-    /// Ratings are checked against the round's checklist in the loop. The
-    /// round's draft is done with and goes in the same transaction.
-    pub fn save_assessment(&mut self, round: Option<(i64, usize)>, ratings: &[Rating], note: &str) -> Result<()> {
+    /// Ratings and the items marked not asked are checked against the
+    /// round's checklist in the loop (an item is rated or not asked, never
+    /// both). The round's draft is done with and goes in the same
+    /// transaction.
+    pub fn save_assessment(
+        &mut self,
+        round: Option<(i64, usize)>,
+        ratings: &[Rating],
+        not_asked: &[String],
+        note: &str,
+    ) -> Result<()> {
         let (run_id, position) = self.target_round(round)?;
-        let checked = self.checked_ratings(run_id, position, ratings)?;
-        self.store.save_assessment(run_id, position, &checked, note, Utc::now())?;
+        let (checked, not_asked) = self.checked_ratings(run_id, position, ratings, not_asked)?;
+        self.store.save_assessment(run_id, position, &checked, &not_asked, note, Utc::now())?;
         Ok(())
     }
 
     /// Keeps what the candidate typed or rated for a round but has not
-    /// saved: the notes during the round, the ratings and note of its
-    /// assessment. Restored on resume ([`Self::draft`]); becomes the
-    /// assessment when the candidate moves on without saving.
-    pub fn save_draft(&mut self, round: Option<(i64, usize)>, ratings: &[Rating], note: &str) -> Result<()> {
+    /// saved: the notes during the round, the ratings, not-asked marks and
+    /// note of its assessment. Restored on resume ([`Self::draft`]);
+    /// becomes the assessment when the candidate moves on without saving.
+    pub fn save_draft(
+        &mut self,
+        round: Option<(i64, usize)>,
+        ratings: &[Rating],
+        not_asked: &[String],
+        note: &str,
+    ) -> Result<()> {
         let (run_id, position) = self.target_round(round)?;
-        let checked = self.checked_ratings(run_id, position, ratings)?;
-        self.store.save_draft(run_id, position, &checked, note, Utc::now())?;
+        let (checked, not_asked) = self.checked_ratings(run_id, position, ratings, not_asked)?;
+        self.store.save_draft(run_id, position, &checked, &not_asked, note, Utc::now())?;
         Ok(())
     }
 
@@ -448,9 +475,15 @@ impl Session {
         }
     }
 
-    /// Ratings checked against the round's checklist, with each item's
-    /// competency filled in from the loop.
-    fn checked_ratings(&self, run_id: i64, position: usize, ratings: &[Rating]) -> Result<Vec<Rating>> {
+    /// Ratings and not-asked marks checked against the round's checklist,
+    /// each rating's competency filled in from the loop.
+    fn checked_ratings(
+        &self,
+        run_id: i64,
+        position: usize,
+        ratings: &[Rating],
+        not_asked: &[String],
+    ) -> Result<(Vec<Rating>, Vec<String>)> {
         let (loop_id, round_id) = self.store.round_of_run(run_id, position).map_err(|e| match e {
             StoreError::NotFound(_) => {
                 SessionError::BadAssessment(format!("run {run_id} has no round {}", position.saturating_add(1)))
@@ -477,7 +510,24 @@ impl Session {
             }
             checked.push(Rating { item_id: item.id.clone(), competency: item.competency.clone(), rating: r.rating });
         }
-        Ok(checked)
+        let mut skipped: Vec<String> = Vec::with_capacity(not_asked.len());
+        for id in not_asked {
+            if !round.checklist.iter().any(|i| &i.id == id) {
+                return Err(SessionError::BadAssessment(format!(
+                    "round \"{}\" has no checklist item \"{id}\"",
+                    round.id
+                )));
+            }
+            if checked.iter().any(|c| &c.item_id == id) {
+                return Err(SessionError::BadAssessment(format!(
+                    "checklist item \"{id}\" is both rated and marked not asked"
+                )));
+            }
+            if !skipped.contains(id) {
+                skipped.push(id.clone());
+            }
+        }
+        Ok((checked, skipped))
     }
 
     /// Files a new take for the answer on screen now: its row (status
@@ -513,6 +563,15 @@ impl Session {
             name: name.clone(),
         };
         let id = self.store.insert_take(&new_take, Utc::now())?;
+        // A run practising a story: the take tells that story. A story
+        // deleted meanwhile is no reason to lose the take.
+        let story = self.active.as_ref().and_then(|a| a.engine.plan().story_id);
+        if let Some(story) = story {
+            match self.store.link_take(id, Some(story), Utc::now()) {
+                Ok(()) | Err(StoreError::NotFound(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         Ok((id, dir.join(name)))
     }
 
@@ -612,7 +671,14 @@ impl Session {
     pub fn view(&self) -> Option<RunView> {
         let active = self.active.as_ref()?;
         let lp = self.catalog.get(&active.engine.plan().loop_id)?;
-        Some(build_view(lp, active.run_id, &active.engine, self.clock.now()))
+        let mut view = build_view(lp, active.run_id, &active.engine, self.clock.now());
+        view.story.clone_from(&active.story);
+        Some(view)
+    }
+
+    /// The title of the story a plan practises (none if the story is gone).
+    fn story_title(&self, plan: &RunPlan) -> Option<String> {
+        plan.story_id.and_then(|id| self.store.story(id).ok()).map(|s| s.title)
     }
 
     /// Saves the active run (if any) at the current time.
@@ -679,5 +745,6 @@ fn build_view(lp: &Loop, run_id: i64, engine: &Rehearsal, now: Duration) -> RunV
         round_timer: TimerView::new(engine.round_remaining_ms(now), engine.round_budget_ms()),
         answer_warn_ms: engine.thresholds().first_warning_ms(Timer::Answer),
         round_warn_ms: engine.thresholds().first_warning_ms(Timer::Round),
+        story: None,
     }
 }

@@ -11,6 +11,7 @@
 mod drafts;
 mod history;
 mod schema;
+mod stories;
 mod takes;
 
 use crate::fsutil;
@@ -129,6 +130,13 @@ pub struct RoundResult {
     pub used_ms: Option<i64>,
     /// The self-assessment, item by item.
     pub ratings: Vec<Rating>,
+    /// Checklist items marked "not asked" (the round's questions never
+    /// asked for them): no rating, and nothing in readiness.
+    pub not_asked: Vec<String>,
+    /// The questions answered in the round (ids, in the order first
+    /// answered): what the assessment lists first and shows the strong
+    /// answer of.
+    pub questions: Vec<String>,
     /// The note written with it.
     pub note: Option<String>,
 }
@@ -408,12 +416,14 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("round {} of run {run_id}", position.saturating_add(1))))
     }
 
-    /// Saves (or replaces) a round's self-assessment, all in one transaction.
+    /// Saves (or replaces) a round's self-assessment: its ratings, the
+    /// items marked not asked, and the note, all in one transaction.
     pub fn save_assessment(
         &mut self,
         run_id: i64,
         position: usize,
         ratings: &[Rating],
+        not_asked: &[String],
         note: &str,
         at: DateTime<Utc>,
     ) -> Result<()> {
@@ -426,6 +436,14 @@ impl Store {
             tx.execute(
                 "INSERT INTO ratings (run_round_id, item_id, competency, rating, rated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![round, r.item_id, r.competency, r.rating, stamp(at)],
+            )
+            .map_err(sql)?;
+        }
+        tx.execute("DELETE FROM not_asked WHERE run_round_id = ?1", [round]).map_err(sql)?;
+        for item in not_asked {
+            tx.execute(
+                "INSERT INTO not_asked (run_round_id, item_id, marked_at) VALUES (?1, ?2, ?3)",
+                params![round, item, stamp(at)],
             )
             .map_err(sql)?;
         }
@@ -454,6 +472,35 @@ impl Store {
         Ok(rows)
     }
 
+    /// The checklist items a round of a run marked "not asked".
+    pub fn not_asked(&self, run_id: i64, position: usize) -> Result<Vec<String>> {
+        let round = self.run_round_id(run_id, position)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT item_id FROM not_asked WHERE run_round_id = ?1 ORDER BY item_id")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([round], |r| r.get(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
+    }
+
+    /// The questions answered in a round of a run, in the order each was
+    /// first answered.
+    pub fn round_questions(&self, run_id: i64, position: usize) -> Result<Vec<String>> {
+        let round = self.run_round_id(run_id, position)?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT question_id FROM answers WHERE run_round_id = ?1 GROUP BY question_id ORDER BY MIN(id)")
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([round], |r| r.get(0))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
+    }
+
     /// Every round of a run with its time and self-assessment, in order.
     pub fn round_results(&self, run_id: i64) -> Result<Vec<RoundResult>> {
         let mut stmt = self
@@ -473,6 +520,8 @@ impl Store {
                     given_ms: r.get(2)?,
                     used_ms: r.get(3)?,
                     ratings: Vec::new(),
+                    not_asked: Vec::new(),
+                    questions: Vec::new(),
                     note: r.get(4)?,
                 })
             })
@@ -482,6 +531,8 @@ impl Store {
             .into_iter()
             .map(|mut round| {
                 round.ratings = self.ratings(run_id, round.position)?;
+                round.not_asked = self.not_asked(run_id, round.position)?;
+                round.questions = self.round_questions(run_id, round.position)?;
                 Ok(round)
             })
             .collect()

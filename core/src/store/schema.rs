@@ -109,6 +109,46 @@ pub const MIGRATIONS: &[&str] = &[
         error       TEXT
     );
     "#,
+    // 5: checklist items an assessment marked "not asked" (the round's
+    // questions never asked for them; readiness reads only `ratings`, so
+    // they count for nothing), also in drafts; the story bank (the
+    // candidate's own stories, their competencies, and the takes that told
+    // them). A deleted story keeps its row with `deleted_at` set, so Undo
+    // can bring it back; a session purges it a day later.
+    r#"
+    CREATE TABLE not_asked (
+        run_round_id INTEGER NOT NULL REFERENCES run_rounds(id) ON DELETE CASCADE,
+        item_id      TEXT NOT NULL,
+        marked_at    TEXT NOT NULL,
+        PRIMARY KEY (run_round_id, item_id)
+    );
+    ALTER TABLE drafts ADD COLUMN not_asked TEXT NOT NULL DEFAULT '[]';  -- JSON ["item id"]
+
+    CREATE TABLE stories (
+        id          INTEGER PRIMARY KEY,
+        title       TEXT NOT NULL,
+        situation   TEXT NOT NULL DEFAULT '',
+        action      TEXT NOT NULL DEFAULT '',  -- what the candidate did
+        decision    TEXT NOT NULL DEFAULT '',
+        limitation  TEXT NOT NULL DEFAULT '',  -- the constraint behind the decision
+        result      TEXT NOT NULL DEFAULT '',
+        checks      TEXT NOT NULL DEFAULT '{}', -- JSON {check id: the candidate's yes or no}
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        deleted_at  TEXT
+    );
+    CREATE TABLE story_competencies (
+        story_id    INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        competency  TEXT NOT NULL,             -- a competency id of any loop
+        PRIMARY KEY (story_id, competency)
+    );
+    CREATE TABLE take_stories (
+        take_id     INTEGER PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+        story_id    INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        linked_at   TEXT NOT NULL
+    );
+    CREATE INDEX take_stories_by_story ON take_stories(story_id);
+    "#,
 ];
 
 /// What a migration needs beyond SQL, run in its transaction after it.

@@ -82,17 +82,22 @@ pub struct TakeRow {
     pub delivery: Option<Delivery>,
     /// Why the analysis could not read the file, if it could not.
     pub delivery_error: Option<String>,
+    /// The story from the story bank it told, if the candidate linked one
+    /// (a deleted story's link is not shown).
+    pub story_id: Option<i64>,
 }
 
-const SELECT: &str = "SELECT t.id, t.run_id, r.loop_id, t.round_position, rr.round_kind, t.question_id, t.probe_index,
+pub(super) const SELECT: &str = "SELECT t.id, t.run_id, r.loop_id, t.round_position, rr.round_kind, t.question_id, t.probe_index,
         t.path, t.created_at, t.duration_ms, t.sample_rate, t.bytes, t.dropped_samples, t.stream_errors, t.status, t.error,
-        d.measures, d.error
+        d.measures, d.error, s.id
     FROM takes t
     LEFT JOIN take_delivery d ON d.take_id = t.id
+    LEFT JOIN take_stories ts ON ts.take_id = t.id
+    LEFT JOIN stories s ON s.id = ts.story_id AND s.deleted_at IS NULL
     LEFT JOIN runs r ON r.id = t.run_id
     LEFT JOIN run_rounds rr ON rr.run_id = t.run_id AND rr.position = t.round_position";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<TakeRow> {
+pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<TakeRow> {
     Ok(TakeRow {
         id: r.get(0)?,
         run_id: r.get(1)?,
@@ -112,6 +117,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<TakeRow> {
         error: r.get(15)?,
         delivery: r.get::<_, Option<String>>(16)?.and_then(|json| serde_json::from_str(&json).ok()),
         delivery_error: r.get(17)?,
+        story_id: r.get(18)?,
     })
 }
 
