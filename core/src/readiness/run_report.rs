@@ -1,10 +1,12 @@
 //! One run written up for a mentor: per round the time used against the
 //! time given, each checklist item's rating in words, the note, and the
-//! takes (file, length against the answer time, and how each sounded).
+//! takes (file, length against the answer time, how each sounded, and the
+//! story from the story bank it told), then those stories in full.
 //! Markdown for pasting, HTML for a browser.
 
 use crate::loops::Catalog;
 use crate::store::{RoundResult, RunSummary, Store, StoreError, TakeRow};
+use crate::stories::Story;
 use std::fmt::Write;
 
 /// The self-assessment scale in words, 1 to 4.
@@ -18,6 +20,9 @@ pub struct RunReport {
     pub rounds: Vec<RoundResult>,
     /// Its takes, oldest first.
     pub takes: Vec<TakeRow>,
+    /// The stories from the story bank its takes told, in the order first
+    /// told.
+    pub stories: Vec<Story>,
 }
 
 impl RunReport {
@@ -27,7 +32,13 @@ impl RunReport {
         let rounds = store.round_results(run_id)?;
         let mut takes: Vec<TakeRow> = store.takes()?.into_iter().filter(|t| t.run_id == Some(run_id)).collect();
         takes.sort_by_key(|t| t.id);
-        Ok(Self { run, rounds, takes })
+        let mut stories: Vec<Story> = Vec::new();
+        for id in takes.iter().filter_map(|t| t.story_id) {
+            if !stories.iter().any(|s| s.id == id) {
+                stories.push(store.story(id)?);
+            }
+        }
+        Ok(Self { run, rounds, takes, stories })
     }
 }
 
@@ -83,7 +94,35 @@ fn lines(report: &RunReport, catalog: &Catalog) -> Vec<Line> {
                 None => clock(take.duration_ms),
             };
             let sounded = take.delivery.as_ref().map_or_else(|| "not analysed yet".to_owned(), |d| d.describe());
-            out.push(Line { level: 3, text: format!("Take ({what}, {length}): {} — {sounded}", take.path) });
+            let told = take
+                .story_id
+                .and_then(|id| report.stories.iter().find(|s| s.id == id))
+                .map_or_else(String::new, |s| format!(" — told the story \"{}\"", s.title));
+            out.push(Line { level: 3, text: format!("Take ({what}, {length}): {} — {sounded}{told}", take.path) });
+        }
+    }
+    if !report.stories.is_empty() {
+        out.push(Line { level: 2, text: "Stories told".to_owned() });
+    }
+    for story in &report.stories {
+        let shows = story
+            .competencies
+            .iter()
+            .map(|id| lp.and_then(|l| l.competency(id)).map_or(id.as_str(), |c| c.name.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let shows = if shows.is_empty() { String::new() } else { format!(" (shows {shows})") };
+        out.push(Line { level: 0, text: format!("{}{shows}", story.title) });
+        for (label, text) in [
+            ("Situation", &story.situation),
+            ("What I did", &story.action),
+            ("The decision", &story.decision),
+            ("The constraint behind it", &story.constraint),
+            ("Result", &story.result),
+        ] {
+            if !text.is_empty() {
+                out.push(Line { level: 3, text: format!("{label}: {text}") });
+            }
         }
     }
     out

@@ -7,6 +7,7 @@ mod data;
 mod loops;
 mod readiness;
 mod rehearse;
+mod stories;
 mod voice;
 
 use chrono::NaiveDate;
@@ -158,6 +159,14 @@ pub enum Command {
         /// Also print, on stderr, how long reading and computing took.
         #[arg(long)]
         timing: bool,
+    },
+    /// Your story bank: each story, the competencies it shows, how often it
+    /// was told, its story check; then, per loop, the competencies no story
+    /// shows yet.
+    Stories {
+        /// Print JSON: the stories with their checks, and each loop's coverage grid.
+        #[arg(long)]
+        json: bool,
     },
     /// Fill a data dir with weeks of sample practice, to try the dashboard.
     /// Writes to --data-dir if given, else to a separate demo folder; never
@@ -323,6 +332,7 @@ pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
         Command::Report { weeks, json, today, target, timing, .. } => {
             readiness::report(data_dir, weeks, json, today, target, timing)
         }
+        Command::Stories { json } => stories::stories(data_dir, json),
         Command::DemoData { weeks, seed, end, into_existing } => {
             readiness::demo_data(data_dir, weeks, seed, end, into_existing)
         }
