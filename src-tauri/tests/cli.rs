@@ -87,12 +87,89 @@ fn validate_accepts_good_files_and_exits_1_with_located_problems() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     let lines: Vec<&str> = stderr.lines().collect();
-    assert_eq!(lines.len(), 3, "{stderr}");
+    assert_eq!(lines.len(), 5, "{stderr}");
     let b = bad.display().to_string();
     assert!(lines[0].starts_with(&format!("{b}:18:11: `minutes` must be a positive number")), "{stderr}");
     assert!(lines[1].starts_with(&format!("{b}:")) && lines[1].contains("unknown competency \"x\""), "{stderr}");
-    assert!(lines[2].starts_with(&format!("{}:1:1: cannot read", missing.display())), "{stderr}");
+    assert_eq!(lines[2], format!("{b}: 2 problems (every one found)"));
+    assert!(lines[3].starts_with(&format!("{}:1:1: cannot read", missing.display())), "{stderr}");
+    assert_eq!(lines[4], format!("{}: 1 problem (every one found)", missing.display()));
     assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"));
+}
+
+#[test]
+fn validate_reports_every_problem_of_a_file_in_one_run() {
+    // Four kinds of mistake a serde pass would have stopped at the first of:
+    // an unknown key, a wrong type, a missing key, and a reference to a
+    // checklist item no round has.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("mine.toml");
+    let content = MINIMAL
+        .replace("probe_seconds = 30", "probe_seconds = 30\nprobe_secs = 12")
+        .replace("minutes = 20", "minutes = \"twenty\"")
+        .replace("text = \"Why this role?\"\n", "")
+        .replace("tests = [\"deep-tradeoff\"]", "tests = [\"deep-trade-off\"]");
+    std::fs::write(&bad, &content).unwrap();
+    let out = mockloop(&["validate", bad.to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let line_of = |needle: &str| content.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let question = content.lines().position(|l| l.contains("id = \"q-screen-1\"")).unwrap(); // its header's line
+    let b = bad.display().to_string();
+    for (line, words) in [
+        (line_of("probe_secs"), "unknown key `probe_secs` in a round"),
+        (line_of("minutes = \"twenty\""), "`minutes` must be a whole number, found a string"),
+        (question, "a question is missing `text`"),
+        (line_of("deep-trade-off"), "probe tests \"deep-trade-off\""),
+    ] {
+        assert!(
+            stderr.lines().any(|l| l.starts_with(&format!("{b}:{line}:")) && l.contains(words)),
+            "no line {line} saying {words:?} in:\n{stderr}"
+        );
+    }
+    assert!(stderr.ends_with(&format!("{b}: 4 problems (every one found)\n")), "{stderr}");
+}
+
+#[test]
+fn stories_lists_the_bank_its_checks_and_each_loops_gaps() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = mockloop(&["stories"], dir.path());
+    assert!(empty.status.success(), "{}", text(&empty.stderr));
+    assert!(text(&empty.stdout).starts_with("No stories yet"), "{}", text(&empty.stdout));
+    {
+        let mut s = mockloop_core::session::Session::open(
+            dir.path(),
+            std::sync::Arc::new(mockloop_core::clock::ManualClock::new()),
+        )
+        .unwrap();
+        let input = mockloop_core::stories::StoryInput {
+            title: "Faster hospital reports".into(),
+            decision: "Precompute the ten heaviest queries".into(),
+            constraint: "a cloud budget fixed for the year".into(),
+            result: "Opened in 1.2 s instead of 8 s".into(),
+            competencies: vec!["customer-obsession".into(), "stakeholder-management".into()],
+            ..Default::default()
+        };
+        s.save_story(None, &input).unwrap();
+    }
+    let out = mockloop(&["stories"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listing = text(&out.stdout);
+    assert!(listing.contains("1. Faster hospital reports"), "{listing}");
+    assert!(listing.contains("Shows: Customer obsession, Stakeholder management"), "{listing}");
+    assert!(listing.contains("Not told in a take yet · story check: 2 of 8 yes, 6 not answered yet"), "{listing}");
+    assert!(listing.contains("No story shows Technical fluency."), "{listing}");
+    assert!(!listing.contains("No story shows Stakeholder management"), "{listing}");
+
+    let out = mockloop(&["stories", "--json"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    let story = &json["stories"][0];
+    assert_eq!(story["title"], "Faster hospital reports");
+    assert_eq!(story["checks"].as_array().unwrap().len(), 8);
+    assert_eq!(json["coverage"][0]["loop_id"], "microsoft-pm");
+    let gaps: Vec<&str> = json["coverage"][0]["gaps"].as_array().unwrap().iter().map(|g| g.as_str().unwrap()).collect();
+    assert!(gaps.contains(&"No story shows Technical fluency"), "{gaps:?}");
 }
 
 #[test]

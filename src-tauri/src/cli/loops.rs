@@ -109,9 +109,11 @@ pub fn validate(files: &[PathBuf]) -> i32 {
             ),
             Err(problems) => {
                 bad += 1;
-                for p in problems {
+                for p in &problems {
                     eprintln!("{p}");
                 }
+                let n = problems.len();
+                eprintln!("{}: {n} problem{} (every one found)", file.display(), if n == 1 { "" } else { "s" });
             }
         }
     }

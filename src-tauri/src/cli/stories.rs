@@ -75,6 +75,7 @@ pub fn stories(data_dir: Option<&Path>, json: bool) -> i32 {
             if shows.is_empty() { "(no competency tagged yet)".to_owned() } else { shows.join(", ") }
         );
         let told = match story.takes {
+            0 => "Not told in a take yet".to_owned(),
             1 => "Told in 1 take".to_owned(),
             n => format!("Told in {n} takes"),
         };
