@@ -35,7 +35,7 @@ const RECENT_FINISHED: usize = 10;
 const MAX_TEXT: usize = 64 * 1024;
 
 /// Refuses text no person typed (a megabyte id, a note past 64 KiB).
-fn check_len(what: &str, text: &str) -> Result<(), String> {
+pub(crate) fn check_len(what: &str, text: &str) -> Result<(), String> {
     if text.len() > MAX_TEXT {
         return Err(format!("the {what} is too long ({} bytes; at most {MAX_TEXT})", text.len()));
     }
@@ -122,7 +122,7 @@ pub async fn practise(
 
 /// Applies the window's warning marks (the core's defaults when absent),
 /// then starts a run with a fresh seed.
-async fn begin_run(
+pub(crate) async fn begin_run(
     app: AppHandle,
     thresholds: Option<Thresholds>,
     start: impl FnOnce(&mut Session, u64) -> mockloop_core::session::Result<RunView> + Send + 'static,
@@ -188,13 +188,24 @@ fn round_arg(run_id: Option<i64>, position: Option<usize>) -> Result<Option<(i64
 pub async fn save_assessment(
     app: AppHandle,
     ratings: Vec<Rating>,
+    not_asked: Vec<String>,
     note: String,
     run_id: Option<i64>,
     position: Option<usize>,
 ) -> Result<(), String> {
     check_len("note", &note)?;
+    check_ids(&not_asked)?;
     let target = round_arg(run_id, position)?;
-    session_blocking(app, move |s| s.save_assessment(target, &ratings, &note).map_err(|e| e.to_string())).await
+    session_blocking(app, move |s| s.save_assessment(target, &ratings, &not_asked, &note).map_err(|e| e.to_string()))
+        .await
+}
+
+/// Refuses a list of ids no window sends (thousands, or megabytes each).
+fn check_ids(ids: &[String]) -> Result<(), String> {
+    if ids.len() > 1000 || ids.iter().any(|id| id.len() > MAX_TEXT) {
+        return Err("that is not a list of checklist items".into());
+    }
+    Ok(())
 }
 
 /// Keeps what was typed or rated for a round and not saved yet (notes
@@ -204,13 +215,15 @@ pub async fn save_assessment(
 pub async fn save_draft(
     app: AppHandle,
     ratings: Vec<Rating>,
+    not_asked: Vec<String>,
     note: String,
     run_id: Option<i64>,
     position: Option<usize>,
 ) -> Result<(), String> {
     check_len("note", &note)?;
+    check_ids(&not_asked)?;
     let target = round_arg(run_id, position)?;
-    session_blocking(app, move |s| s.save_draft(target, &ratings, &note).map_err(|e| e.to_string())).await
+    session_blocking(app, move |s| s.save_draft(target, &ratings, &not_asked, &note).map_err(|e| e.to_string())).await
 }
 
 /// The draft of a round (the active one when neither argument is given).

@@ -37,4 +37,12 @@ window_commands![
     hands_free::hands_free_start,
     hands_free::hands_free_stop,
     hands_free::hands_free_stay,
+    stories::list_stories,
+    stories::save_story,
+    stories::delete_story,
+    stories::restore_story,
+    stories::story_detail,
+    stories::story_coverage,
+    stories::link_take,
+    stories::practise_story,
 ]

@@ -7,7 +7,7 @@
 //! commands. Events are sent only through these types, so a name or a
 //! payload can never differ between the two sides.
 
-use crate::{app, delivery, hands_free, recording, voice};
+use crate::{app, delivery, hands_free, recording, stories, voice};
 use mockloop_core::audio::RecorderStatus;
 use mockloop_core::session::Update;
 use mockloop_core::store::TakeRow;

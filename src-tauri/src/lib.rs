@@ -11,6 +11,7 @@ mod ipc;
 mod recording;
 mod single_instance;
 mod state;
+mod stories;
 mod voice;
 
 use std::path::Path;

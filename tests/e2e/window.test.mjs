@@ -420,3 +420,120 @@ test("hands-free in the window: asked aloud, recorded by itself, ended by silenc
   spoken.forEach((r, i) => assert.ok(r.speaking_seconds <= played[i].speaking_seconds + 0.5,
     `only the answer is in the take (${played[i].speaking_seconds} s played): ${JSON.stringify(r)}`));
 });
+
+/** Types into a field as a person does, key by key (input events fire). */
+async function type(css, text) {
+  await session.cmd("POST", `/element/${await session.waitFor(css)}/value`, { text });
+}
+
+/** The text of every element matching `css`. */
+async function texts(css) {
+  return Promise.all((await session.findAll(css)).map((id) => session.text(id)));
+}
+
+test("story bank: after a round its strong answers and not-asked items; a story written, tagged, its gap closed, a take linked, in the run report; deleted and undone; practised", async () => {
+  const data = mkdtempSync(path.join(tmpdir(), "mockloop-e2e-stories-"));
+  await session?.end();
+  session = await Session.start(harness.base, app, ["--data-dir", data]);
+  await session.cmd("POST", "/execute/sync", { script: "localStorage.clear(); location.reload(); return true;", args: [] });
+
+  // One behavioural round, its answer recorded.
+  await session.click(await session.waitFor('button[aria-label="Rehearse only: Behavioural: leadership & culture"]'));
+  const question = await session.text(await session.waitFor('[data-testid="question-text"]'));
+  assert.equal((await session.findAll('[data-testid="strong-answer"]')).length, 0, "no strong answer before answering");
+  await press(" ");
+  await waitFor("recording to start", async () => (await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"));
+  await pulse.play(path.join(work, "answer.wav"));
+  await sleep(300);
+  await click("finish-round");
+
+  // After the answer: what a strong answer covers, the items the question
+  // asked for first, the others markable "not asked".
+  await session.waitFor('[data-testid="save-assessment"]');
+  const strong = await session.waitFor('[data-testid="strong-answer"]');
+  const strongText = await session.text(strong);
+  assert.ok(strongText.includes(question), "the question asked is named");
+  const points = await session.findAll('[data-testid="strong-answer"] li');
+  assert.ok(points.length >= 3 && points.length <= 5, `3-5 points (${points.length})`);
+  const asked = await session.findAll('[data-testid="asked-items"] [data-testid="checklist-item"]');
+  const others = await session.findAll('[data-testid="other-items"] [data-testid="checklist-item"]');
+  assert.ok(asked.length >= 1 && others.length >= 1, `asked ${asked.length}, others ${others.length}`);
+  assert.equal((await session.findAll('[data-testid="asked-items"] [data-testid="not-asked"]')).length, 0, "what was asked is rated");
+  for (let i = 0; i < asked.length; i++) await press("3");
+  await click("rest-not-asked");
+  const label = await session.text(await session.find('[data-testid="save-assessment"]'));
+  assert.equal(label, `Save (${asked.length} of ${asked.length + others.length} rated, ${others.length} not asked)`);
+  await click("save-assessment");
+  await waitFor("saved", async () => (await texts('[role="status"].muted')).includes("Saved."));
+  await session.cmd("POST", "/execute/sync", { script: "window.scrollTo(0, 0); return true;", args: [] });
+  await session.settle();
+  await shot("16-assessment-strong-answer");
+  const db = path.join(data, "mockloop.sqlite3");
+  const counts = python("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('select count(*) from ratings').fetchone()[0], c.execute('select count(*) from not_asked').fetchone()[0])", db);
+  assert.equal(counts, `${asked.length} ${others.length}`, "ratings and not-asked marks stored apart");
+  const runId = python("import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select max(id) from runs').fetchone()[0])", db);
+
+  // A story, written and tagged; the grid's gap closes.
+  await click("nav-stories");
+  await setValue('[data-testid="coverage-loop"]', "microsoft-pm");
+  await waitFor("the gaps of an empty bank", async () => (await texts('[data-testid="coverage-gap"]')).includes("No story shows Stakeholder management."));
+  await click("new-story");
+  await type('[data-testid="story-title"]', "Hospital reports in a second");
+  await type('[data-testid="story-situation"]', "Hospital IT admins bought our analytics; ward managers used it, and the weekly report took 8 s to open.");
+  await type('[data-testid="story-decision"]', "Precompute the ten heaviest queries every night");
+  await type('[data-testid="story-constraint"]', "a cloud budget fixed for the year");
+  await type('[data-testid="story-result"]', "Opened in 1.2 s; weekly active managers up 30%");
+  await waitFor("the new story saved", async () => (await texts('[data-testid="story-item"]')).includes("Hospital reports in a second"), 10_000);
+  await click("tag-customer-obsession");
+  await click("tag-stakeholder-management");
+  await waitFor("the gap to close", async () => {
+    const gaps = await texts('[data-testid="coverage-gap"]');
+    return !gaps.includes("No story shows Stakeholder management.") && !gaps.includes("No story shows Customer obsession.");
+  }, 10_000);
+  const row = await session.find('[data-testid="coverage-row-stakeholder-management"]');
+  assert.equal((await session.text(row)).replace(/\s+/g, ""), "Stakeholdermanagement●", "one story shows it");
+  // The story check: two answered from what is written.
+  await waitFor("the check", async () => (await texts('[data-testid="check-result-number"]'))[0] === "Yes");
+  assert.equal(await session.text(await session.find('[data-testid="check-decision-and-constraint"]')), "Yes");
+  await click("check-buyer-and-user-yes");
+  await session.cmd("POST", "/execute/sync", { script: "window.scrollTo(0, 0); return true;", args: [] });
+  await session.settle();
+  await shot("17-stories");
+
+  // The round's take, linked to the story it told (in the library).
+  await click("nav-library");
+  await session.waitFor('[data-testid="take-row"] [data-testid="story-link"]');
+  const storyId = python("import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select id from stories').fetchone()[0])", db);
+  await setValue('[data-testid="take-row"] [data-testid="story-link"]', storyId);
+  await waitFor("the link stored", async () =>
+    python("import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from take_stories').fetchone()[0])", db) === "1");
+  await shot("18-library-story-link");
+
+  // The story's page lists the take; the run report for a mentor names it.
+  await click("nav-stories");
+  await click("story-item");
+  await waitFor("the take on the story's page", async () => (await session.findAll('[data-testid="story-take"]')).length === 1);
+  assert.ok((await session.text(await session.find('[data-testid="story-take"]'))).includes(question));
+  const report = execFileSync(app, ["--data-dir", data, "report", "--run", runId], { encoding: "utf8" });
+  assert.ok(report.includes('told the story "Hospital reports in a second"'), report);
+  assert.ok(report.includes("## Stories told") && report.includes("Result: Opened in 1.2 s"), report);
+  const listed = JSON.parse(execFileSync(app, ["--data-dir", data, "stories", "--json"], { encoding: "utf8" }));
+  assert.equal(listed.stories[0].takes, 1);
+  assert.deepEqual(listed.stories[0].competencies, ["customer-obsession", "stakeholder-management"]);
+  assert.equal(listed.stories[0].checks.find((c) => c.id === "buyer-and-user").passed, true);
+
+  // Delete, then Undo: nothing lost, the link included.
+  await click("delete-story");
+  await session.waitFor('[data-testid="story-deleted"]');
+  assert.equal((await session.findAll('[data-testid="story-item"]')).length, 0);
+  await click("undo-delete");
+  await waitFor("the story back", async () => (await texts('[data-testid="story-item"]')).includes("Hospital reports in a second"));
+  await waitFor("with its take", async () => (await session.findAll('[data-testid="story-take"]')).length === 1);
+
+  // Practise this story: questions it fits, each answer linked to it.
+  await click("practise-story");
+  const telling = await session.waitFor('[data-testid="telling-story"]');
+  assert.ok((await session.text(telling)).includes("Hospital reports in a second"));
+  await shot("19-practise-story");
+  await click("nav-home");
+});

@@ -18,12 +18,12 @@ export const commands = {
 	 *  Saves a round's self-assessment: the active round, or (`run_id` and
 	 *  `position` given) any earlier round, for editing later.
 	 */
-	saveAssessment: (ratings: Rating[], note: string, runId: number | null, position: number | null) => __TAURI_INVOKE<null>("save_assessment", { ratings, note, runId, position }),
+	saveAssessment: (ratings: Rating[], notAsked: string[], note: string, runId: number | null, position: number | null) => __TAURI_INVOKE<null>("save_assessment", { ratings, notAsked, note, runId, position }),
 	/**
 	 *  Keeps what was typed or rated for a round and not saved yet (notes
 	 *  during the round, the assessment's ratings and note), with the run.
 	 */
-	saveDraft: (ratings: Rating[], note: string, runId: number | null, position: number | null) => __TAURI_INVOKE<null>("save_draft", { ratings, note, runId, position }),
+	saveDraft: (ratings: Rating[], notAsked: string[], note: string, runId: number | null, position: number | null) => __TAURI_INVOKE<null>("save_draft", { ratings, notAsked, note, runId, position }),
 	/**  The draft of a round (the active one when neither argument is given). */
 	draft: (runId: number | null, position: number | null) => __TAURI_INVOKE<Draft | null>("draft", { runId, position }),
 	/**
@@ -95,6 +95,25 @@ export const commands = {
 	handsFreeStop: () => __TAURI_INVOKE<null>("hands_free_stop"),
 	/**  "Stay": the candidate is not done; the countdown to moving on stops. */
 	handsFreeStay: () => __TAURI_INVOKE<null>("hands_free_stay"),
+	/**  Every story in the bank, oldest first. */
+	listStories: () => __TAURI_INVOKE<Story[]>("list_stories"),
+	/**  Files a new story (no `id`) or saves changes to one; returns it as stored. */
+	saveStory: (id: number | null, story: StoryInput) => __TAURI_INVOKE<Story>("save_story", { id, story }),
+	/**  Deletes a story; `restore_story` undoes it. */
+	deleteStory: (id: number) => __TAURI_INVOKE<null>("delete_story", { id }),
+	/**  Undoes a deletion. */
+	restoreStory: (id: number) => __TAURI_INVOKE<Story>("restore_story", { id }),
+	/**  A story's page: its check and the takes that told it. */
+	storyDetail: (id: number) => __TAURI_INVOKE<StoryDetail>("story_detail", { id }),
+	/**  The coverage grid of the story bank in a loop, with its gaps. */
+	storyCoverage: (loopId: string) => __TAURI_INVOKE<Coverage>("story_coverage", { loopId }),
+	/**
+	 *  Links a take to the story it told (`story_id` null: to none); returns
+	 *  the take's row.
+	 */
+	linkTake: (takeId: number, storyId: number | null) => __TAURI_INVOKE<TakeRow>("link_take", { takeId, storyId }),
+	/**  "Practise this story": a short run of the loop's questions it fits. */
+	practiseStory: (storyId: number, loopId: string, thresholds: Thresholds | null) => __TAURI_INVOKE<RunView>("practise_story", { storyId, loopId, thresholds }),
 };
 
 /** Events */
@@ -143,6 +162,31 @@ export type Action =
 /**  How far the analysis of takes is (after each take, and once at start). */
 export type AnalysisProgress = Progress;
 
+/**  The candidate's yes or no to one question of the story check. */
+export type CheckAnswer = {
+	/**  The check's id ([`CHECKS`]). */
+	id: string,
+	/**  Yes, the story does this. */
+	yes: boolean,
+};
+
+/**  One check as the window and `mockloop stories` show it for a story. */
+export type CheckResult = {
+	/**  The check's id. */
+	id: string,
+	/**  The question. */
+	question: string,
+	/**  Why interviewers care. */
+	why: string,
+	/**
+	 *  Whether the app answers it (from what is written) rather than the
+	 *  candidate.
+	 */
+	automatic: boolean,
+	/**  Yes, no, or not answered yet. */
+	passed: boolean | null,
+};
+
 /**  One observable behaviour the candidate rates after a round. */
 export type ChecklistItem = {
 	/**  Identifier, unique within the loop. */
@@ -187,6 +231,37 @@ export type CompetencyReport = {
 	trend: Trend | null,
 	/**  Projected to the interview date. */
 	projection: Projection | null,
+};
+
+/**
+ *  Which of a loop's competencies the stories show: one row per
+ *  competency the loop's story rounds probe, with the stories tagged with
+ *  it, and the gaps in words.
+ */
+export type Coverage = {
+	/**  The loop. */
+	loop_id: string,
+	/**  Its title. */
+	loop_title: string,
+	/**  One per competency, in the loop's order. */
+	rows: CoverageRow[],
+	/**  "No story shows …", one per competency no story shows. */
+	gaps: string[],
+	/**
+	 *  "Only one story shows …": a loop with two story rounds may ask for
+	 *  it twice.
+	 */
+	thin: string[],
+};
+
+/**  One competency of the coverage grid. */
+export type CoverageRow = {
+	/**  Competency id. */
+	competency: string,
+	/**  Its name. */
+	name: string,
+	/**  The stories (ids) that show it. */
+	stories: number[],
 };
 
 /**
@@ -271,6 +346,8 @@ export type DeviceInfo = {
 export type Draft = {
 	/**  Ratings given so far (checked against the round's checklist). */
 	ratings: Rating[],
+	/**  Items marked "not asked" so far. */
+	not_asked: string[],
 	/**  The note as typed. */
 	note: string,
 	/**  RFC 3339. */
@@ -520,8 +597,23 @@ export type Question = {
 	kind: string,
 	/**  The question as asked aloud. */
 	text: string,
-	/**  How long a good spoken answer takes. */
+	/**
+	 *  How long a good spoken answer takes (never more than the answer
+	 *  time of a round that asks it).
+	 */
 	target_seconds: number,
+	/**
+	 *  The checklist items (ids, of the rounds that draw from its bank) the
+	 *  question gives the candidate a chance to show: the assessment lists
+	 *  them first, and lets the others be marked "not asked". Empty when
+	 *  the file does not say (every item is then shown alike).
+	 */
+	evidence: string[],
+	/**
+	 *  What a strong answer covers, point by point: shown after the
+	 *  answer, never before. May be empty in a user's loop.
+	 */
+	strong: string[],
 	/**
 	 *  Follow-up probes, in the order the file gives them (the order used
 	 *  when nothing says another is more useful: [`crate::rehearsal::probes`]).
@@ -616,6 +708,13 @@ export type Round = {
 	probe_seconds: number,
 	/**  Whether a loop may leave this round out (e.g. a second behavioural). */
 	optional: boolean,
+	/**
+	 *  Whether its answers are stories from the candidate's own work (a
+	 *  screen, a behavioural round): its questions are the ones a story
+	 *  from the story bank can be practised on, and its takes can be
+	 *  linked to the story they told.
+	 */
+	stories: boolean,
 	/**  Competency ids this round probes. */
 	competencies: string[],
 	/**  What the candidate rates themself on afterwards. */
@@ -634,6 +733,17 @@ export type RoundResult = {
 	used_ms: number | null,
 	/**  The self-assessment, item by item. */
 	ratings: Rating[],
+	/**
+	 *  Checklist items marked "not asked" (the round's questions never
+	 *  asked for them): no rating, and nothing in readiness.
+	 */
+	not_asked: string[],
+	/**
+	 *  The questions answered in the round (ids, in the order first
+	 *  answered): what the assessment lists first and shows the strong
+	 *  answer of.
+	 */
+	questions: string[],
 	/**  The note written with it. */
 	note: string | null,
 };
@@ -758,6 +868,11 @@ export type RunView = {
 	answer_warn_ms: number,
 	/**  Milliseconds left at which the round countdown starts to warn. */
 	round_warn_ms: number,
+	/**
+	 *  The story from the story bank this run practises, if it does (its
+	 *  takes are linked to it).
+	 */
+	story: string | null,
 };
 
 /**  When a hands-free answer ends by itself on silence. */
@@ -782,6 +897,82 @@ export type Spoken = {
 export type Started = {
 	take_id: number,
 	path: string,
+};
+
+/**  One of the candidate's stories, as stored. */
+export type Story = {
+	/**  Id. */
+	id: number,
+	/**  A short name the candidate knows it by. */
+	title: string,
+	/**  Where and when: the team, the product, the customer, the problem. */
+	situation: string,
+	/**  What the candidate did (not the team). */
+	action: string,
+	/**  The decision the candidate made. */
+	decision: string,
+	/**
+	 *  The constraint behind that decision (a limit, a deadline, a budget,
+	 *  a rule).
+	 */
+	constraint: string,
+	/**  How it ended, ideally with a number. */
+	result: string,
+	/**  Competency ids (of any loop) the story shows. */
+	competencies: string[],
+	/**  The candidate's own answers to the story check's questions. */
+	answers: CheckAnswer[],
+	/**  RFC 3339. */
+	created_at: string,
+	/**  RFC 3339. */
+	updated_at: string,
+	/**  How many takes told it. */
+	takes: number,
+};
+
+/**  A story with its check and the takes that told it, for its own page. */
+export type StoryDetail = {
+	/**  The story. */
+	story: Story,
+	/**  The story check, question by question. */
+	checks: CheckResult[],
+	/**  The takes that told it, oldest first. */
+	takes: StoryTake[],
+};
+
+/**  What the candidate writes of a story: everything but the bookkeeping. */
+export type StoryInput = {
+	/**  See [`Story::title`]. */
+	title: string,
+	/**  See [`Story::situation`]. */
+	situation: string,
+	/**  See [`Story::action`]. */
+	action: string,
+	/**  See [`Story::decision`]. */
+	decision: string,
+	/**  See [`Story::constraint`]. */
+	constraint: string,
+	/**  See [`Story::result`]. */
+	result: string,
+	/**  See [`Story::competencies`]. */
+	competencies: string[],
+	/**  See [`Story::answers`]. */
+	answers: CheckAnswer[],
+};
+
+/**  One telling of a story: the take, what it answered, and how it went. */
+export type StoryTake = {
+	/**  The take (its delivery measures included, once analysed). */
+	take: TakeRow,
+	/**  The question it answered, if its loop still has it. */
+	question: string | null,
+	/**
+	 *  The self-assessment of that round on the checklist items the
+	 *  question asks for (every rating of the round when it names none).
+	 */
+	ratings: Rating[],
+	/**  Their mean, 1 (missing) to 4 (strong), if any was rated. */
+	mean_rating: number | null,
 };
 
 /**
@@ -834,6 +1025,11 @@ export type TakeRow = {
 	delivery: Delivery | null,
 	/**  Why the analysis could not read the file, if it could not. */
 	delivery_error: string | null,
+	/**
+	 *  The story from the story bank it told, if the candidate linked one
+	 *  (a deleted story's link is not shown).
+	 */
+	story_id: number | null,
 };
 
 /**  Seconds-left marks at which a warning fires. `0` means "overtime began". */
