@@ -498,3 +498,29 @@ fn responsible_ai_is_a_competency_both_loops_rate_and_ask_about() {
         assert!(story, "{}: no behavioural question asks for an AI feature's story", lp.id);
     }
 }
+
+// ---- docs/loops.md, the format as a user reads it ----
+
+const LOOPS_DOC: &str = include_str!("../docs/loops.md");
+
+#[test]
+fn the_documented_example_is_a_valid_loop() {
+    let start = LOOPS_DOC.find("```toml\n").expect("an example") + "```toml\n".len();
+    let example = &LOOPS_DOC[start..start + LOOPS_DOC[start..].find("```").expect("its end")];
+    let lp = parse_loop("docs/loops.md", example, LoopSource::Builtin).unwrap_or_else(|p| panic!("{p:#?}"));
+    assert_eq!((lp.rounds.len(), lp.questions.len()), (2, 2));
+    // It shows each optional part at least once.
+    assert!(lp.rounds.iter().any(|r| r.optional) && lp.rounds.iter().all(|r| r.stories));
+    let q = lp.question("q-why-this-team").unwrap();
+    assert!(!q.evidence.is_empty() && q.strong.len() == 3 && q.probes[0].tests.is_empty());
+    assert!(lp.questions.iter().flat_map(|q| &q.probes).any(|p| p.aim == Some(mockloop_core::loops::ProbeAim::Brevity)));
+}
+
+#[test]
+fn every_key_the_format_reads_is_documented_in_its_table() {
+    for (table, keys) in mockloop_core::loops::FORMAT {
+        for key in *keys {
+            assert!(LOOPS_DOC.contains(&format!("| `{key}` |")), "docs/loops.md has no row for `{key}` of {table}");
+        }
+    }
+}

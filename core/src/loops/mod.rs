@@ -10,3 +10,4 @@ pub mod similar;
 pub use catalog::{validate_file, Catalog};
 pub use model::{ChecklistItem, Competency, Loop, LoopSource, Probe, ProbeAim, Question, Round};
 pub use problem::Problem;
+pub use read::FORMAT;

@@ -92,6 +92,17 @@ const ITEM_KEYS: &[&str] = &["id", "text", "competency"];
 const QUESTION_KEYS: &[&str] = &["id", "kind", "text", "target_seconds", "evidence", "strong", "probes"];
 const PROBE_KEYS: &[&str] = &["text", "tests", "aim"];
 
+/// Every table of the format with the keys it may hold: what docs/loops.md
+/// documents (a test holds the two together).
+pub const FORMAT: &[(&str, &[&str])] = &[
+    ("the loop", LOOP_KEYS),
+    ("[[competencies]]", COMPETENCY_KEYS),
+    ("[[rounds]]", ROUND_KEYS),
+    ("[[rounds.checklist]]", ITEM_KEYS),
+    ("[[questions]]", QUESTION_KEYS),
+    ("probes", PROBE_KEYS),
+];
+
 /// Reads `src`: the file's shape, or `None` when it is not TOML at all
 /// (then `problems` holds every syntax error the parser could recover
 /// from, and nothing else: with the structure unknown, anything more
