@@ -3,7 +3,7 @@
 
 use mockloop_core::loops::parse::parse_loop;
 use mockloop_core::loops::similar::{near_duplicates, similarity, NEAR_DUPLICATE};
-use mockloop_core::loops::{Catalog, Loop, LoopSource, Problem};
+use mockloop_core::loops::{Catalog, Loop, LoopSource, ProbeAim, Problem};
 use std::collections::HashSet;
 
 const MINIMAL: &str = include_str!("fixtures/minimal.toml");
@@ -216,7 +216,7 @@ fn probes_may_be_plain_strings_or_tables_naming_what_they_test() {
     assert_eq!(probes[0].text, "Why now?");
     assert!(probes[0].tests.is_empty() && probes[0].aim.is_none());
     assert_eq!(probes[1].tests, ["warmup-clear"]);
-    assert_eq!(probes[1].aim, Some(mockloop_core::loops::ProbeAim::Depth));
+    assert_eq!(probes[1].aim, Some(ProbeAim::Depth));
 }
 
 #[test]
@@ -258,7 +258,7 @@ fn every_builtin_probe_names_what_it_tests_and_each_question_can_ask_for_depth()
             for p in &q.probes {
                 assert!(!p.tests.is_empty(), "{}/{}: probe {:?} names no checklist item", lp.id, q.id, p.text);
             }
-            let depth = q.probes.iter().filter(|p| p.aim == Some(mockloop_core::loops::ProbeAim::Depth)).count();
+            let depth = q.probes.iter().filter(|p| p.aim == Some(ProbeAim::Depth)).count();
             assert_eq!(depth, 1, "{}/{}: {depth} probes ask for depth", lp.id, q.id);
         }
     }
@@ -513,7 +513,8 @@ fn the_documented_example_is_a_valid_loop() {
     assert!(lp.rounds.iter().any(|r| r.optional) && lp.rounds.iter().all(|r| r.stories));
     let q = lp.question("q-why-this-team").unwrap();
     assert!(!q.evidence.is_empty() && q.strong.len() == 3 && q.probes[0].tests.is_empty());
-    assert!(lp.questions.iter().flat_map(|q| &q.probes).any(|p| p.aim == Some(mockloop_core::loops::ProbeAim::Brevity)));
+    let brevity = lp.questions.iter().flat_map(|q| &q.probes).any(|p| p.aim == Some(ProbeAim::Brevity));
+    assert!(brevity, "a probe asks for the short version");
 }
 
 #[test]

@@ -63,8 +63,8 @@ fn a_story_is_written_tagged_and_checked_and_bad_ones_are_refused_in_words() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = session(dir.path());
     let saved = s.save_story(None, &story("  Faster reports for hospital admins  ", &["customer-obsession"])).unwrap();
-    assert_eq!(saved.title, "Faster reports for hospital admins", "trimmed");
-    assert_eq!(saved.competencies, ["customer-obsession"]);
+    assert_eq!(saved.content.title, "Faster reports for hospital admins", "trimmed");
+    assert_eq!(saved.content.competencies, ["customer-obsession"]);
     assert_eq!(s.stories().unwrap().len(), 1);
 
     let detail = s.story_detail(saved.id).unwrap();
@@ -74,11 +74,11 @@ fn a_story_is_written_tagged_and_checked_and_bad_ones_are_refused_in_words() {
     assert_eq!(passed("buyer-and-user"), Some(true), "the candidate's own answer");
     assert_eq!(passed("own-part"), None, "not answered yet");
 
-    let mut edit = saved.input();
+    let mut edit = saved.content.clone();
     edit.competencies.push("technical-fluency".into());
     edit.competencies.push("technical-fluency".into());
     let updated = s.save_story(Some(saved.id), &edit).unwrap();
-    assert_eq!(updated.competencies, ["customer-obsession", "technical-fluency"], "each once, in order");
+    assert_eq!(updated.content.competencies, ["customer-obsession", "technical-fluency"], "each once, in order");
 
     let mut err = |input: StoryInput| s.save_story(None, &input).unwrap_err().to_string();
     assert_eq!(err(story("   ", &[])), "a story needs a title");
@@ -101,7 +101,7 @@ fn the_coverage_gap_closes_when_a_story_is_tagged_with_it() {
     assert_eq!(row.stories, [first.id]);
     assert!(grid.rows.iter().all(|r| r.competency != "quantitative-reasoning"), "estimation asks for no story");
 
-    let mut edit = first.input();
+    let mut edit = first.content.clone();
     edit.competencies.push("stakeholder-management".into());
     s.save_story(Some(first.id), &edit).unwrap();
     let grid = s.story_coverage("microsoft-pm").unwrap();
@@ -126,7 +126,7 @@ fn a_deleted_story_comes_back_whole_with_undo_and_is_gone_for_good_later() {
     assert!(s.delete_story(kept.id).is_err(), "deleted once");
 
     let back = s.restore_story(kept.id).unwrap();
-    assert_eq!(back.competencies, kept.competencies);
+    assert_eq!(back.content, kept.content);
     assert_eq!(s.store().take(take).unwrap().story_id, Some(kept.id), "its link came back with it");
     assert!(s.restore_story(kept.id).is_err(), "nothing left to undo");
 
@@ -258,5 +258,5 @@ fn a_backup_carries_the_story_bank_into_a_restored_folder() {
     let s = session(&target);
     let stories = s.stories().unwrap();
     assert_eq!(stories.len(), 1);
-    assert_eq!(stories[0].input(), saved.input());
+    assert_eq!(stories[0].content, saved.content);
 }

@@ -18,6 +18,21 @@ pub const MAX_TITLE: usize = 200;
 pub struct Story {
     /// Id.
     pub id: i64,
+    /// What the candidate wrote (its fields sit beside these in JSON).
+    #[serde(flatten)]
+    pub content: StoryInput,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// How many takes told it.
+    pub takes: usize,
+}
+
+/// What the candidate writes of a story.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StoryInput {
     /// A short name the candidate knows it by.
     pub title: String,
     /// Where and when: the team, the product, the customer, the problem.
@@ -34,34 +49,6 @@ pub struct Story {
     /// Competency ids (of any loop) the story shows.
     pub competencies: Vec<String>,
     /// The candidate's own answers to the story check's questions.
-    pub answers: Vec<CheckAnswer>,
-    /// RFC 3339.
-    pub created_at: String,
-    /// RFC 3339.
-    pub updated_at: String,
-    /// How many takes told it.
-    pub takes: usize,
-}
-
-/// What the candidate writes of a story: everything but the bookkeeping.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct StoryInput {
-    /// See [`Story::title`].
-    pub title: String,
-    /// See [`Story::situation`].
-    pub situation: String,
-    /// See [`Story::action`].
-    pub action: String,
-    /// See [`Story::decision`].
-    pub decision: String,
-    /// See [`Story::constraint`].
-    pub constraint: String,
-    /// See [`Story::result`].
-    pub result: String,
-    /// See [`Story::competencies`].
-    pub competencies: Vec<String>,
-    /// See [`Story::answers`].
     pub answers: Vec<CheckAnswer>,
 }
 
@@ -204,22 +191,6 @@ pub fn is_candidate_check(id: &str) -> bool {
     CHECKS.iter().any(|c| c.id == id && matches!(c.judge, Judge::Candidate))
 }
 
-impl Story {
-    /// What the candidate wrote, without the bookkeeping.
-    pub fn input(&self) -> StoryInput {
-        StoryInput {
-            title: self.title.clone(),
-            situation: self.situation.clone(),
-            action: self.action.clone(),
-            decision: self.decision.clone(),
-            constraint: self.constraint.clone(),
-            result: self.result.clone(),
-            competencies: self.competencies.clone(),
-            answers: self.answers.clone(),
-        }
-    }
-}
-
 /// Which of a loop's competencies the stories show: one row per
 /// competency the loop's story rounds probe, with the stories tagged with
 /// it, and the gaps in words.
@@ -270,7 +241,7 @@ pub fn coverage(lp: &Loop, stories: &[Story]) -> Coverage {
         .map(|id| CoverageRow {
             competency: id.to_owned(),
             name: lp.competency(id).map_or_else(|| id.to_owned(), |c| c.name.clone()),
-            stories: stories.iter().filter(|s| s.competencies.iter().any(|c| c == id)).map(|s| s.id).collect(),
+            stories: stories.iter().filter(|s| s.content.competencies.iter().any(|c| c == id)).map(|s| s.id).collect(),
         })
         .collect();
     let gaps = rows.iter().filter(|r| r.stories.is_empty()).map(|r| format!("No story shows {}", r.name)).collect();
@@ -307,7 +278,7 @@ pub fn fitting_questions(lp: &Loop, story: &Story, told: &HashSet<String>, limit
                 .map(|item| item.competency.as_str())
                 .collect()
         };
-        let shared = story.competencies.iter().filter(|c| shows.contains(c.as_str())).count();
+        let shared = story.content.competencies.iter().filter(|c| shows.contains(c.as_str())).count();
         if shared > 0 {
             fits.push((shared, told.contains(&q.id), order, q.id.as_str()));
         }
@@ -324,14 +295,11 @@ mod tests {
     fn story(id: i64, competencies: &[&str]) -> Story {
         Story {
             id,
-            title: format!("story {id}"),
-            situation: String::new(),
-            action: String::new(),
-            decision: String::new(),
-            constraint: String::new(),
-            result: String::new(),
-            competencies: competencies.iter().map(|c| (*c).to_owned()).collect(),
-            answers: Vec::new(),
+            content: StoryInput {
+                title: format!("story {id}"),
+                competencies: competencies.iter().map(|c| (*c).to_owned()).collect(),
+                ..StoryInput::default()
+            },
             created_at: String::new(),
             updated_at: String::new(),
             takes: 0,

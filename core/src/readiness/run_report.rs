@@ -97,14 +97,14 @@ fn lines(report: &RunReport, catalog: &Catalog) -> Vec<Line> {
             let told = take
                 .story_id
                 .and_then(|id| report.stories.iter().find(|s| s.id == id))
-                .map_or_else(String::new, |s| format!(" — told the story \"{}\"", s.title));
+                .map_or_else(String::new, |s| format!(" — told the story \"{}\"", s.content.title));
             out.push(Line { level: 3, text: format!("Take ({what}, {length}): {} — {sounded}{told}", take.path) });
         }
     }
     if !report.stories.is_empty() {
         out.push(Line { level: 2, text: "Stories told".to_owned() });
     }
-    for story in &report.stories {
+    for story in report.stories.iter().map(|s| &s.content) {
         let shows = story
             .competencies
             .iter()

@@ -678,7 +678,7 @@ impl Session {
 
     /// The title of the story a plan practises (none if the story is gone).
     fn story_title(&self, plan: &RunPlan) -> Option<String> {
-        plan.story_id.and_then(|id| self.store.story(id).ok()).map(|s| s.title)
+        plan.story_id.and_then(|id| self.store.story(id).ok()).map(|s| s.content.title)
     }
 
     /// Saves the active run (if any) at the current time.

@@ -50,13 +50,7 @@ impl Session {
     /// a loaded loop; answers only to the questions the candidate answers.
     pub fn save_story(&mut self, id: Option<i64>, input: &StoryInput) -> Result<Story> {
         let input = self.checked_story(input)?;
-        let id = match id {
-            None => self.store.insert_story(&input, Utc::now())?,
-            Some(id) => {
-                self.store.update_story(id, &input, Utc::now())?;
-                id
-            }
-        };
+        let id = self.store.write_story(id, &input, Utc::now())?;
         Ok(self.store.story(id)?)
     }
 
@@ -123,7 +117,7 @@ impl Session {
     /// (in the take) how it sounded.
     pub fn story_detail(&self, id: i64) -> Result<StoryDetail> {
         let story = self.store.story(id)?;
-        let checks = stories::check(&story.input());
+        let checks = stories::check(&story.content);
         let mut takes = Vec::new();
         for take in self.store.story_takes(id)? {
             let question = take
@@ -170,7 +164,7 @@ impl Session {
         let mut plan = RunPlan::practice(lp, &questions, seed).ok_or_else(|| {
             SessionError::BadSetting(format!(
                 "no question of {} asks for what \"{}\" shows: tag it with a competency its behavioural rounds probe",
-                lp.title, story.title
+                lp.title, story.content.title
             ))
         })?;
         plan.story_id = Some(story_id);

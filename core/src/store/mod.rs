@@ -474,26 +474,23 @@ impl Store {
 
     /// The checklist items a round of a run marked "not asked".
     pub fn not_asked(&self, run_id: i64, position: usize) -> Result<Vec<String>> {
-        let round = self.run_round_id(run_id, position)?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT item_id FROM not_asked WHERE run_round_id = ?1 ORDER BY item_id")
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map([round], |r| r.get(0))
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
-            .map_err(|e| self.sql(e))?;
-        Ok(rows)
+        self.round_ids(run_id, position, "SELECT item_id FROM not_asked WHERE run_round_id = ?1 ORDER BY item_id")
     }
 
     /// The questions answered in a round of a run, in the order each was
     /// first answered.
     pub fn round_questions(&self, run_id: i64, position: usize) -> Result<Vec<String>> {
+        self.round_ids(
+            run_id,
+            position,
+            "SELECT question_id FROM answers WHERE run_round_id = ?1 GROUP BY question_id ORDER BY MIN(id)",
+        )
+    }
+
+    /// The one text column `sql` selects for a round of a run (`?1`).
+    fn round_ids(&self, run_id: i64, position: usize, sql: &str) -> Result<Vec<String>> {
         let round = self.run_round_id(run_id, position)?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT question_id FROM answers WHERE run_round_id = ?1 GROUP BY question_id ORDER BY MIN(id)")
-            .map_err(|e| self.sql(e))?;
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([round], |r| r.get(0))
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())

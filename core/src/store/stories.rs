@@ -17,15 +17,17 @@ fn story_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Story> {
     let takes: i64 = r.get(10)?;
     Ok(Story {
         id: r.get(0)?,
-        title: r.get(1)?,
-        situation: r.get(2)?,
-        action: r.get(3)?,
-        decision: r.get(4)?,
-        constraint: r.get(5)?,
-        result: r.get(6)?,
-        competencies: Vec::new(),
-        // Written by this module only; unreadable answers are unanswered.
-        answers: serde_json::from_str::<Vec<CheckAnswer>>(&answers).unwrap_or_default(),
+        content: StoryInput {
+            title: r.get(1)?,
+            situation: r.get(2)?,
+            action: r.get(3)?,
+            decision: r.get(4)?,
+            constraint: r.get(5)?,
+            result: r.get(6)?,
+            competencies: Vec::new(),
+            // Written by this module only; unreadable answers are unanswered.
+            answers: serde_json::from_str::<Vec<CheckAnswer>>(&answers).unwrap_or_default(),
+        },
         created_at: r.get(8)?,
         updated_at: r.get(9)?,
         takes: usize::try_from(takes).unwrap_or(0),
@@ -53,7 +55,7 @@ impl Store {
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(|e| self.sql(e))?;
         for story in &mut stories {
-            story.competencies = self.story_competencies(story.id)?;
+            story.content.competencies = self.story_competencies(story.id)?;
         }
         Ok(stories)
     }
@@ -70,7 +72,7 @@ impl Store {
             .optional()
             .map_err(|e| self.sql(e))?;
         let mut story = story.ok_or_else(|| StoreError::NotFound(format!("story {id}")))?;
-        story.competencies = self.story_competencies(id)?;
+        story.content.competencies = self.story_competencies(id)?;
         Ok(story)
     }
 
@@ -86,61 +88,52 @@ impl Store {
         Ok(rows)
     }
 
-    /// Files a new story (checked by the session first); returns its id.
-    pub fn insert_story(&mut self, input: &StoryInput, at: DateTime<Utc>) -> Result<i64> {
+    /// Files a new story (`id == None`) or replaces what one says (not a
+    /// deleted one), with its competencies, in one transaction; returns its
+    /// id. The session checks `input` first.
+    pub fn write_story(&mut self, id: Option<i64>, input: &StoryInput, at: DateTime<Utc>) -> Result<i64> {
         let path = self.path.clone();
         let sql = |source| super::classify(&path, source);
         let answers = serde_json::to_string(&input.answers).expect("answers always serialise");
         let tx = self.conn.transaction().map_err(sql)?;
-        tx.execute(
-            "INSERT INTO stories (title, situation, action, decision, limitation, result, checks, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            params![
-                input.title,
-                input.situation,
-                input.action,
-                input.decision,
-                input.constraint,
-                input.result,
-                answers,
-                stamp(at)
-            ],
-        )
-        .map_err(sql)?;
-        let id = tx.last_insert_rowid();
+        let fields = params![
+            input.title,
+            input.situation,
+            input.action,
+            input.decision,
+            input.constraint,
+            input.result,
+            answers,
+            stamp(at),
+            id
+        ];
+        let id = match id {
+            None => {
+                tx.execute(
+                    "INSERT INTO stories (title, situation, action, decision, limitation, result, checks,
+                     created_at, updated_at, id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+                    fields,
+                )
+                .map_err(sql)?;
+                tx.last_insert_rowid()
+            }
+            Some(id) => {
+                let changed = tx
+                    .execute(
+                        "UPDATE stories SET title = ?1, situation = ?2, action = ?3, decision = ?4, limitation = ?5,
+                         result = ?6, checks = ?7, updated_at = ?8 WHERE id = ?9 AND deleted_at IS NULL",
+                        fields,
+                    )
+                    .map_err(sql)?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound(format!("story {id}")));
+                }
+                id
+            }
+        };
         set_competencies(&tx, id, &input.competencies).map_err(sql)?;
         tx.commit().map_err(sql)?;
         Ok(id)
-    }
-
-    /// Replaces what a story says (not a deleted one), in one transaction.
-    pub fn update_story(&mut self, id: i64, input: &StoryInput, at: DateTime<Utc>) -> Result<()> {
-        let path = self.path.clone();
-        let sql = |source| super::classify(&path, source);
-        let answers = serde_json::to_string(&input.answers).expect("answers always serialise");
-        let tx = self.conn.transaction().map_err(sql)?;
-        let changed = tx
-            .execute(
-                "UPDATE stories SET title = ?1, situation = ?2, action = ?3, decision = ?4, limitation = ?5,
-                 result = ?6, checks = ?7, updated_at = ?8 WHERE id = ?9 AND deleted_at IS NULL",
-                params![
-                    input.title,
-                    input.situation,
-                    input.action,
-                    input.decision,
-                    input.constraint,
-                    input.result,
-                    answers,
-                    stamp(at),
-                    id
-                ],
-            )
-            .map_err(sql)?;
-        if changed == 0 {
-            return Err(StoreError::NotFound(format!("story {id}")));
-        }
-        set_competencies(&tx, id, &input.competencies).map_err(sql)?;
-        tx.commit().map_err(sql)
     }
 
     /// Deletes a story so that [`Self::restore_story`] can bring it back

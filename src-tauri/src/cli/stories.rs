@@ -53,7 +53,7 @@ pub fn stories(data_dir: Option<&Path>, json: bool) -> i32 {
     let coverage: Vec<Coverage> = catalog.loops.iter().map(|lp| stories::coverage(lp, &bank)).collect();
     if json {
         let out = BankJson {
-            stories: bank.iter().map(|story| StoryJson { story, checks: stories::check(&story.input()) }).collect(),
+            stories: bank.iter().map(|story| StoryJson { story, checks: stories::check(&story.content) }).collect(),
             coverage,
         };
         return i32::from(!super::print_json(&out));
@@ -64,12 +64,12 @@ pub fn stories(data_dir: Option<&Path>, json: bool) -> i32 {
         n => println!("{n} stories"),
     }
     for story in &bank {
-        let checks = stories::check(&story.input());
+        let checks = stories::check(&story.content);
         let yes = checks.iter().filter(|c| c.passed == Some(true)).count();
         let open = checks.iter().filter(|c| c.passed.is_none()).count();
-        let shows: Vec<&str> = story.competencies.iter().map(|c| competency_name(&catalog, c)).collect();
+        let shows: Vec<&str> = story.content.competencies.iter().map(|c| competency_name(&catalog, c)).collect();
         println!();
-        println!("{}. {}", story.id, story.title);
+        println!("{}. {}", story.id, story.content.title);
         println!(
             "   Shows: {}",
             if shows.is_empty() { "(no competency tagged yet)".to_owned() } else { shows.join(", ") }
@@ -81,8 +81,8 @@ pub fn stories(data_dir: Option<&Path>, json: bool) -> i32 {
         };
         let unanswered = if open > 0 { format!(", {open} not answered yet") } else { String::new() };
         println!("   {told} · story check: {yes} of {} yes{unanswered}", checks.len());
-        if !story.result.is_empty() {
-            println!("   Result: {}", story.result);
+        if !story.content.result.is_empty() {
+            println!("   Result: {}", story.content.result);
         }
     }
     for grid in &coverage {

@@ -903,6 +903,26 @@ export type Started = {
 export type Story = {
 	/**  Id. */
 	id: number,
+	/**  RFC 3339. */
+	created_at: string,
+	/**  RFC 3339. */
+	updated_at: string,
+	/**  How many takes told it. */
+	takes: number,
+} & StoryInput;
+
+/**  A story with its check and the takes that told it, for its own page. */
+export type StoryDetail = {
+	/**  The story. */
+	story: Story,
+	/**  The story check, question by question. */
+	checks: CheckResult[],
+	/**  The takes that told it, oldest first. */
+	takes: StoryTake[],
+};
+
+/**  What the candidate writes of a story. */
+export type StoryInput = {
 	/**  A short name the candidate knows it by. */
 	title: string,
 	/**  Where and when: the team, the product, the customer, the problem. */
@@ -921,42 +941,6 @@ export type Story = {
 	/**  Competency ids (of any loop) the story shows. */
 	competencies: string[],
 	/**  The candidate's own answers to the story check's questions. */
-	answers: CheckAnswer[],
-	/**  RFC 3339. */
-	created_at: string,
-	/**  RFC 3339. */
-	updated_at: string,
-	/**  How many takes told it. */
-	takes: number,
-};
-
-/**  A story with its check and the takes that told it, for its own page. */
-export type StoryDetail = {
-	/**  The story. */
-	story: Story,
-	/**  The story check, question by question. */
-	checks: CheckResult[],
-	/**  The takes that told it, oldest first. */
-	takes: StoryTake[],
-};
-
-/**  What the candidate writes of a story: everything but the bookkeeping. */
-export type StoryInput = {
-	/**  See [`Story::title`]. */
-	title: string,
-	/**  See [`Story::situation`]. */
-	situation: string,
-	/**  See [`Story::action`]. */
-	action: string,
-	/**  See [`Story::decision`]. */
-	decision: string,
-	/**  See [`Story::constraint`]. */
-	constraint: string,
-	/**  See [`Story::result`]. */
-	result: string,
-	/**  See [`Story::competencies`]. */
-	competencies: string[],
-	/**  See [`Story::answers`]. */
 	answers: CheckAnswer[],
 };
 
