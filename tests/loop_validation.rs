@@ -319,8 +319,41 @@ fn a_missing_key_is_reported_at_its_table_and_not_again_downstream() {
     let text = MINIMAL.replace("kind = \"deep\"\ntitle = \"Deep dive\"", "title = \"Deep dive\"");
     let p = problems(&text);
     let header = text.lines().enumerate().filter(|(_, l)| l.starts_with("[[rounds]]")).nth(1).unwrap().0 + 1;
-    assert!(p.iter().any(|s| s == &format!("t.toml:{header}:1: a round is missing `kind`")), "{p:#?}");
-    assert!(p.iter().all(|s| !s.contains("empty")), "{p:#?}");
+    assert_eq!(p, [format!("t.toml:{header}:1: a round is missing `kind`")]);
+}
+
+#[test]
+fn a_broken_list_or_field_is_one_problem_not_a_cascade() {
+    // Each mistake once, and nothing downstream of it: no "has no rounds",
+    // no "no round has kind", no "probed by no round", no "empty
+    // checklist", no item "not one that round probes".
+    let cases: [(&str, &str, &str); 6] = [
+        ("kind = \"deep\"\ntitle", "kind = 3\ntitle", "`kind` must be a string in quotes, found a whole number"),
+        ("competencies = [\"clarity\"]\n\n  [[rounds.checklist]]\n  id = \"warmup-clear\"", "competencies = \"clarity\"\n\n  [[rounds.checklist]]\n  id = \"warmup-clear\"", "`competencies` must be a list of strings"),
+        ("  [[rounds.checklist]]\n  id = \"deep-tradeoff\"\n  text = \"Named a trade-off\"\n  competency = \"depth\"", "checklist = \"none\"", "`checklist` must be a list of tables"),
+        ("[[competencies]]\nid = \"clarity\"\nname = \"Clarity\"", "[[competencies]]\nname = \"Clarity\"", "a competency is missing `id`"),
+        ("[[questions]]\nid = \"q-screen-1\"\nkind = \"screen\"", "[[questions]]\nid = \"q-screen-1\"", "a question is missing `kind`"),
+        ("  [[rounds.checklist]]\n  id = \"warmup-clear\"", "  [[rounds.checklist]]\n  name = \"warmup-clear\"", "unknown key `name`"),
+    ];
+    for (from, to, words) in cases {
+        assert!(MINIMAL.contains(from), "fixture holds {from:?}");
+        let p = problems(&MINIMAL.replacen(from, to, 1));
+        let expected = if words == "unknown key `name`" { 2 } else { 1 };
+        assert_eq!(p.len(), expected, "{words}: {p:#?}");
+        assert!(p.iter().any(|s| s.contains(words)), "{words}: {p:#?}");
+    }
+    // Rounds that are no tables: those, and nothing about the questions and
+    // competencies no round could be found for.
+    let text = "id = \"x\"\ntitle = \"X\"\nrounds = [1, \"two\"]\n\n[[competencies]]\nid = \"a\"\nname = \"A\"\n\n\
+                [[questions]]\nid = \"q\"\nkind = \"k\"\ntext = \"Why?\"\ntarget_seconds = 60\n";
+    let p = problems(text);
+    assert_eq!(
+        p,
+        [
+            "t.toml:3:11: each of `rounds` must be a table, found a whole number",
+            "t.toml:3:14: each of `rounds` must be a table, found a string"
+        ]
+    );
 }
 
 #[test]
@@ -519,9 +552,15 @@ fn the_documented_example_is_a_valid_loop() {
 
 #[test]
 fn every_key_the_format_reads_is_documented_in_its_table() {
+    // Each table has its `###` section in the doc; each key a row there.
+    let sections: Vec<&str> = LOOPS_DOC.split("\n### ").skip(1).map(|s| s.split("\n## ").next().unwrap()).collect();
     for (table, keys) in mockloop_core::loops::FORMAT {
+        let section = sections
+            .iter()
+            .find(|s| s.lines().next().unwrap().to_lowercase().contains(&table.to_lowercase()))
+            .unwrap_or_else(|| panic!("docs/loops.md has no section for {table}"));
         for key in *keys {
-            assert!(LOOPS_DOC.contains(&format!("| `{key}` |")), "docs/loops.md has no row for `{key}` of {table}");
+            assert!(section.contains(&format!("| `{key}` |")), "docs/loops.md, {table}: no row for `{key}`");
         }
     }
 }

@@ -318,3 +318,52 @@ fn deliveries_are_stored_with_their_take_recomputed_only_when_missing_and_delete
     let rows: i64 = db.query_row("SELECT count(*) FROM take_delivery WHERE take_id = ?1", [a], |r| r.get(0)).unwrap();
     assert_eq!(rows, 0, "no row outlives its take");
 }
+
+#[test]
+fn a_version_4_database_with_drafts_ratings_and_takes_upgrades_and_loses_nothing() {
+    // A data folder as the last release left it: the first four
+    // migrations, a round with a draft, a saved rating and a take.
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let conn = rusqlite_check::open(&dir.path().join(DB_FILE));
+        for migration in &mockloop_core::store::MIGRATIONS[..4] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 4;
+             INSERT INTO runs (id, loop_id, loop_title, started_at, updated_at, finished_at, state)
+               VALUES (1, 'microsoft-pm', 'Microsoft Product Manager loop', '2026-11-30T10:00:00.000Z',
+                       '2026-11-30T10:30:00.000Z', '2026-11-30T10:30:00.000Z', '{}');
+             INSERT INTO run_rounds (id, run_id, position, round_id, round_kind, given_ms, used_ms, ended_at)
+               VALUES (1, 1, 0, 'screen', 'screen', 1800000, 1700000, '2026-11-30T10:30:00.000Z');
+             INSERT INTO ratings (run_round_id, item_id, competency, rating, rated_at)
+               VALUES (1, 'screen-to-time', 'communication', 2, '2026-11-30T10:30:00.000Z');
+             INSERT INTO drafts (run_round_id, ratings, note, updated_at)
+               VALUES (1, '[{\"item_id\": \"screen-headline-first\", \"rating\": 3}]', 'typed before the upgrade',
+                       '2026-11-30T10:31:00.000Z');
+             INSERT INTO takes (id, run_id, round_position, question_id, path, created_at, duration_ms, status)
+               VALUES (1, 1, 0, 'pm-screen-01', 'a_main.wav', '2026-11-30T10:05:00.000Z', 90000, 'complete');",
+        )
+        .unwrap();
+    }
+    let mut s = session(dir.path(), &ManualClock::new());
+    assert_eq!(s.store().schema_version().unwrap(), current_version());
+    let draft = s.draft(Some((1, 0))).unwrap().expect("the draft survived");
+    assert_eq!((draft.note.as_str(), draft.ratings.len()), ("typed before the upgrade", 1));
+    assert!(draft.not_asked.is_empty(), "an old draft marks nothing not asked");
+    let rounds = s.store().round_results(1).unwrap();
+    assert_eq!(rounds[0].ratings.len(), 1, "the saved rating is kept");
+    assert!(rounds[0].not_asked.is_empty());
+    let take = s.store().take(1).unwrap();
+    assert_eq!((take.path.as_str(), take.story_id), ("a_main.wav", None));
+
+    // And the new tables work on it.
+    let rating = |item: &str, rating: u8| Rating { item_id: item.into(), competency: String::new(), rating };
+    s.save_assessment(Some((1, 0)), &[rating("screen-headline-first", 3)], &["screen-why-this-team".into()], "")
+        .unwrap();
+    assert_eq!(s.store().round_results(1).unwrap()[0].not_asked, ["screen-why-this-team"]);
+    let story = s
+        .save_story(None, &mockloop_core::stories::StoryInput { title: "A story".into(), ..Default::default() })
+        .unwrap();
+    assert_eq!(s.link_take(1, Some(story.id)).unwrap().story_id, Some(story.id));
+}

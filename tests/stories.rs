@@ -14,9 +14,14 @@ use mockloop_core::store::{Rating, Store};
 use mockloop_core::stories::{CheckAnswer, StoryInput};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 fn session(dir: &Path) -> Session {
     Session::open(dir, Arc::new(ManualClock::new())).expect("open session")
+}
+
+fn session_with(dir: &Path, clock: &ManualClock) -> Session {
+    Session::open(dir, Arc::new(clock.clone())).expect("open session")
 }
 
 fn story(title: &str, competencies: &[&str]) -> StoryInput {
@@ -80,6 +85,7 @@ fn a_story_is_written_tagged_and_checked_and_bad_ones_are_refused_in_words() {
     let updated = s.save_story(Some(saved.id), &edit).unwrap();
     assert_eq!(updated.content.competencies, ["customer-obsession", "technical-fluency"], "each once, in order");
 
+    assert_eq!(s.stories().unwrap().len(), 1);
     let mut err = |input: StoryInput| s.save_story(None, &input).unwrap_err().to_string();
     assert_eq!(err(story("   ", &[])), "a story needs a title");
     assert!(err(story("x", &["stakeholder-managment"])).contains("no loaded loop has a competency"));
@@ -87,7 +93,25 @@ fn a_story_is_written_tagged_and_checked_and_bad_ones_are_refused_in_words() {
     bad.answers = vec![CheckAnswer { id: "result-number".into(), yes: false }];
     assert!(err(bad).contains("no question \"result-number\""), "the app answers that check itself");
     assert!(err(story(&"t".repeat(201), &[])).contains("at most 200"));
-    assert_eq!(s.stories().unwrap().len(), 1, "nothing was filed by the refused ones");
+    assert_eq!(s.stories().unwrap().len(), 1, "the refused ones filed nothing");
+
+    // A competency of a loop that no longer loads (the candidate's own
+    // file, broken since) stays savable on the story that had it.
+    let loops = dir.path().join("loops");
+    std::fs::create_dir_all(&loops).unwrap();
+    let own = include_str!("fixtures/minimal.toml");
+    std::fs::write(loops.join("mine.toml"), own).unwrap();
+    drop(s);
+    let mut s = session(dir.path());
+    let mine = s.save_story(None, &story("Mine", &["depth"])).unwrap();
+    std::fs::write(loops.join("mine.toml"), own.replace("id = \"tiny\"", "id = 3")).unwrap();
+    drop(s);
+    let mut s = session(dir.path());
+    let mut edit = mine.content.clone();
+    edit.title = "Mine, retold".into();
+    assert_eq!(s.save_story(Some(mine.id), &edit).unwrap().content.competencies, ["depth"]);
+    let err = s.save_story(None, &story("New", &["depth"])).unwrap_err().to_string();
+    assert!(err.contains("no loaded loop has a competency \"depth\""), "{err}");
 }
 
 #[test]
@@ -121,6 +145,7 @@ fn a_deleted_story_comes_back_whole_with_undo_and_is_gone_for_good_later() {
 
     s.delete_story(kept.id).unwrap();
     assert!(s.stories().unwrap().is_empty());
+    assert_eq!(s.deleted_stories().unwrap().iter().map(|d| d.id).collect::<Vec<_>>(), [kept.id], "offered back");
     assert_eq!(s.store().take(take).unwrap().story_id, None, "a deleted story is linked to nothing");
     assert!(s.story_detail(kept.id).is_err());
     assert!(s.delete_story(kept.id).is_err(), "deleted once");
@@ -129,6 +154,7 @@ fn a_deleted_story_comes_back_whole_with_undo_and_is_gone_for_good_later() {
     assert_eq!(back.content, kept.content);
     assert_eq!(s.store().take(take).unwrap().story_id, Some(kept.id), "its link came back with it");
     assert!(s.restore_story(kept.id).is_err(), "nothing left to undo");
+    assert!(s.deleted_stories().unwrap().is_empty());
 
     // Past Undo: purged, the take itself untouched.
     s.delete_story(kept.id).unwrap();
@@ -202,6 +228,11 @@ fn practising_a_story_asks_the_questions_it_fits_and_links_every_take() {
     }
     let take = record(&mut s);
     assert_eq!(s.store().take(take).unwrap().story_id, Some(told.id), "linked by itself");
+    // A story deleted mid-run costs no take: the next is filed, unlinked.
+    s.delete_story(told.id).unwrap();
+    let unlinked = record(&mut s);
+    assert_eq!(s.store().take(unlinked).unwrap().story_id, None);
+    s.restore_story(told.id).unwrap();
 
     // Resumed later, it still practises the story.
     s.save_active().unwrap();
@@ -217,8 +248,10 @@ fn practising_a_story_asks_the_questions_it_fits_and_links_every_take() {
 #[test]
 fn items_marked_not_asked_are_kept_with_the_round_and_count_for_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = session(dir.path());
+    let clock = ManualClock::new();
+    let mut s = session_with(dir.path(), &clock);
     let view = s.start("microsoft-pmm", Some("gtm-case"), false, 4).unwrap();
+    clock.advance(Duration::from_secs(40)); // an answer, not a skip
     s.act(Action::FinishRound).unwrap();
     let items: Vec<String> = s.view().unwrap().checklist.iter().map(|i| i.id.clone()).collect();
     let rate = |item: &str| Rating { item_id: item.into(), competency: String::new(), rating: 3 };
@@ -259,4 +292,22 @@ fn a_backup_carries_the_story_bank_into_a_restored_folder() {
     let stories = s.stories().unwrap();
     assert_eq!(stories.len(), 1);
     assert_eq!(stories[0].content, saved.content);
+}
+
+#[test]
+fn a_question_moved_on_from_at_once_was_skipped_and_its_strong_answer_stays_unseen() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut s = session_with(dir.path(), &clock);
+    let first = s.start("microsoft-pm", Some("product-design"), false, 6).unwrap();
+    assert!(first.question_count >= 2, "the round asks two questions or more");
+    clock.advance(Duration::from_secs(90)); // the first one answered
+    while s.view().unwrap().question_number == 1 {
+        s.act(Action::Next).unwrap();
+    }
+    let second = s.view().unwrap().question_id;
+    clock.advance(Duration::from_secs(4)); // read, and the round ended
+    s.act(Action::FinishRound).unwrap();
+    let rounds = s.store().round_results(first.run_id).unwrap();
+    assert_eq!(rounds[0].questions, std::slice::from_ref(&first.question_id), "{second} was skipped");
 }

@@ -205,8 +205,8 @@ pub struct Coverage {
     pub rows: Vec<CoverageRow>,
     /// "No story shows …", one per competency no story shows.
     pub gaps: Vec<String>,
-    /// "Only one story shows …": a loop with two story rounds may ask for
-    /// it twice.
+    /// "Only one story shows …", for each competency two story rounds ask
+    /// for (one loop may ask for it twice).
     pub thin: Vec<String>,
 }
 
@@ -245,10 +245,12 @@ pub fn coverage(lp: &Loop, stories: &[Story]) -> Coverage {
         })
         .collect();
     let gaps = rows.iter().filter(|r| r.stories.is_empty()).map(|r| format!("No story shows {}", r.name)).collect();
-    let twice = lp.rounds.iter().filter(|r| r.stories).count() > 1;
+    // A competency two story rounds ask for may be asked for twice in one
+    // loop: one story for it is thin there, and only there.
+    let asked_by = |id: &str| lp.rounds.iter().filter(|r| r.stories && r.competencies.iter().any(|c| c == id)).count();
     let thin = rows
         .iter()
-        .filter(|r| twice && r.stories.len() == 1)
+        .filter(|r| r.stories.len() == 1 && asked_by(&r.competency) > 1)
         .map(|r| format!("Only one story shows {}", r.name))
         .collect();
     Coverage { loop_id: lp.id.clone(), loop_title: lp.title.clone(), rows, gaps, thin }
@@ -383,9 +385,25 @@ target_seconds = 60
         let rows: Vec<(&str, &[i64])> = grid.rows.iter().map(|r| (r.competency.as_str(), &r.stories[..])).collect();
         assert_eq!(rows, [("people", &[1, 2][..]), ("craft", &[][..])], "numbers is asked by no story round");
         assert_eq!(grid.gaps, ["No story shows Craft"]);
-        assert!(grid.thin.is_empty(), "one story round: one story is enough");
+        assert!(grid.thin.is_empty(), "one story round asks for each: one story is enough");
         let closed = coverage(&lp, &[story(1, &["people"]), story(3, &["craft"])]);
         assert!(closed.gaps.is_empty(), "{:?}", closed.gaps);
+    }
+
+    #[test]
+    fn one_story_is_thin_only_where_two_story_rounds_ask_for_it() {
+        let two = LOOP.replace(
+            "[[questions]]\nid = \"q-people\"",
+            "[[rounds]]\nid = \"talk-2\"\nkind = \"talk2\"\ntitle = \"Talk again\"\nminutes = 30\n\
+             answer_seconds = 120\nprobe_seconds = 60\nstories = true\ncompetencies = [\"people\"]\n\
+             [[rounds.checklist]]\nid = \"talk2-people\"\ntext = \"Named who again\"\ncompetency = \"people\"\n\
+             [[questions]]\nid = \"q-people-2\"\nkind = \"talk2\"\ntext = \"Whom else?\"\ntarget_seconds = 60\n\
+             [[questions]]\nid = \"q-people\"",
+        );
+        let lp = parse_loop("t.toml", &two, LoopSource::Builtin).expect("valid");
+        let grid = coverage(&lp, &[story(1, &["people", "craft"])]);
+        assert_eq!(grid.thin, ["Only one story shows Working with people"], "craft: one round asks for it");
+        assert!(coverage(&lp, &[story(1, &["people", "craft"]), story(2, &["people"])]).thin.is_empty());
     }
 
     #[test]

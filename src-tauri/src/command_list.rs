@@ -40,6 +40,7 @@ window_commands![
     stories::list_stories,
     stories::save_story,
     stories::delete_story,
+    stories::deleted_stories,
     stories::restore_story,
     stories::story_detail,
     stories::story_coverage,

@@ -51,6 +51,13 @@ pub async fn delete_story(app: AppHandle, id: i64) -> Result<(), String> {
     session_blocking(app, move |s| s.delete_story(id).map_err(|e| e.to_string())).await
 }
 
+/// Stories deleted in the last day: `restore_story` still brings them back.
+#[tauri::command]
+#[specta::specta]
+pub async fn deleted_stories(app: AppHandle) -> Result<Vec<Story>, String> {
+    session_blocking(app, |s| s.deleted_stories().map_err(|e| e.to_string())).await
+}
+
 /// Undoes a deletion.
 #[tauri::command]
 #[specta::specta]

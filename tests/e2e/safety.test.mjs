@@ -97,9 +97,21 @@ test("hostile IPC arguments are errors, never a dead app", async () => {
       ["resume_run", { runId: -1 }],
       ["run_summary", { runId: -9007199254740991 }],
       ["run_action", { action: "explode" }],
-      ["save_assessment", { ratings: [{ item_id: huge, rating: 255 }], note: huge, runId: 1, position: Number.MAX_SAFE_INTEGER }],
-      ["save_assessment", { ratings: [], note: "", runId: 1, position: -1 }],
-      ["save_draft", { ratings: [{ item_id: "a", rating: 9 }], note: "", runId: Number.MAX_SAFE_INTEGER, position: 0 }],
+      ["save_assessment", { ratings: [{ item_id: huge, rating: 255 }], notAsked: [], note: huge, runId: 1, position: Number.MAX_SAFE_INTEGER }, "reach"],
+      ["save_assessment", { ratings: [], notAsked: [], note: "", runId: 1, position: -1 }],
+      ["save_assessment", { ratings: [], notAsked: Array(1001).fill("a"), note: "", runId: null, position: null }, "reach"],
+      ["save_draft", { ratings: [{ item_id: "a", rating: 9 }], notAsked: [], note: "", runId: Number.MAX_SAFE_INTEGER, position: 0 }, "reach"],
+      ["save_draft", { ratings: [], notAsked: [huge], note: "", runId: null, position: null }, "reach"],
+      ["save_story", { id: null, story: { title: huge, situation: "", action: "", decision: "", constraint: "", result: "", competencies: [], answers: [] } }, "reach"],
+      ["save_story", { id: null, story: { title: "t", situation: "", action: "", decision: "", constraint: "", result: "", competencies: Array(101).fill("x"), answers: [] } }, "reach"],
+      ["save_story", { id: Number.MAX_SAFE_INTEGER, story: { title: "t", situation: "", action: "", decision: "", constraint: "", result: "", competencies: [], answers: [] } }, "reach"],
+      ["save_story", { id: null, story: { title: "t", situation: "", action: "", decision: "", constraint: "", result: "", competencies: [], answers: [{ id: huge, yes: true }] } }, "reach"],
+      ["delete_story", { id: -1 }, "reach"],
+      ["restore_story", { id: Number.MAX_SAFE_INTEGER }, "reach"],
+      ["story_detail", { id: -1 }, "reach"],
+      ["story_coverage", { loopId: huge }, "reach"],
+      ["link_take", { takeId: Number.MAX_SAFE_INTEGER, storyId: -1 }, "reach"],
+      ["practise_story", { storyId: -1, loopId: "microsoft-pm", thresholds: null }, "reach"],
       ["draft", { runId: 1, position: null }],
       ["set_target_date", { date: huge }],
       ["set_target_date", { date: "2027-02-30" }],
@@ -120,9 +132,12 @@ test("hostile IPC arguments are errors, never a dead app", async () => {
           invoke(cmd, args).then(() => [cmd, "ok"], (e) => [cmd, "error", String(e).slice(0, 120)]))).then(done);`,
       args: [calls],
     });
-    for (const [cmd, outcome, message] of results) {
+    for (const [i, [cmd, outcome, message]] of results.entries()) {
       assert.equal(outcome, "error", `${cmd} refused`);
       assert.ok(!/panick|poison/i.test(message ?? ""), `${cmd}: ${message}`);
+      // Those marked "reach" are well-formed: each must reach its command and
+      // be refused there, in words, not be turned away by argument decoding.
+      if (calls[i][2] === "reach") assert.ok(!/invalid args/i.test(message ?? ""), `${cmd} reached the command: ${message}`);
     }
     // The app still works: a run starts and moves on.
     await click(session, "start-loop");

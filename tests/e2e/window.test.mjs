@@ -444,7 +444,7 @@ test("story bank: after a round its strong answers and not-asked items; a story 
   await press(" ");
   await waitFor("recording to start", async () => (await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"));
   await pulse.play(path.join(work, "answer.wav"));
-  await sleep(300);
+  await sleep(2_000); // past the seconds that make a question answered, not skipped
   await click("finish-round");
 
   // After the answer: what a strong answer covers, the items the question
@@ -526,6 +526,8 @@ test("story bank: after a round its strong answers and not-asked items; a story 
   await click("delete-story");
   await session.waitFor('[data-testid="story-deleted"]');
   assert.equal((await session.findAll('[data-testid="story-item"]')).length, 0);
+  await waitFor("the story offered back", async () =>
+    (await texts('[data-testid="deleted-stories"] li')).some((t) => t.includes("Hospital reports in a second")));
   await click("undo-delete");
   await waitFor("the story back", async () => (await texts('[data-testid="story-item"]')).includes("Hospital reports in a second"));
   await waitFor("with its take", async () => (await session.findAll('[data-testid="story-take"]')).length === 1);

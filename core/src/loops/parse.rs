@@ -157,8 +157,17 @@ impl Validator<'_> {
             })
             .collect();
 
-        if raw.rounds.is_empty() {
-            let at = raw.id.clone().unwrap_or_else(|| Spanned::new(raw.at..raw.at, String::new()));
+        // What is known whole. A check that needs a whole list is skipped
+        // where a part of it was already reported missing or mistyped, so
+        // that one mistake is one problem.
+        let known_competencies =
+            (raw.whole.competencies && raw.competencies.iter().all(|c| c.id.is_some())).then_some(&competency_ids);
+        let round_kinds_known = raw.whole.rounds && raw.rounds.iter().all(|r| r.kind.is_some());
+        let question_kinds_known = raw.whole.questions && raw.questions.iter().all(|q| q.kind.is_some());
+        let usage_known = raw.whole.rounds && raw.rounds.iter().all(|r| r.competencies.is_some());
+
+        if raw.whole.rounds && raw.rounds.is_empty() {
+            let at = raw.id.clone().unwrap_or_else(|| Spanned::new(0..0, String::new()));
             self.err(&at, format!("loop \"{id}\" has no [[rounds]]"));
         }
         let question_kinds: HashSet<&str> =
@@ -168,8 +177,8 @@ impl Validator<'_> {
         let mut item_ids = HashSet::new();
         let mut rounds = Vec::with_capacity(raw.rounds.len());
         for r in &raw.rounds {
-            let round = self.check_round(r, &competency_ids, &mut round_ids, &mut item_ids);
-            if let Some(kind) = &r.kind {
+            let round = self.check_round(r, known_competencies, &mut round_ids, &mut item_ids);
+            if let (Some(kind), true) = (&r.kind, question_kinds_known) {
                 if !question_kinds.contains(kind.get_ref().as_str()) {
                     self.err(
                         kind,
@@ -184,23 +193,29 @@ impl Validator<'_> {
         }
 
         // The checklist items a question's evidence and probes may name:
-        // those of every round that draws from its bank.
-        let mut kind_items: HashMap<&str, HashSet<&str>> = HashMap::new();
-        for r in &raw.rounds {
+        // those of every round that draws from its bank; `None` where that
+        // is not known whole (then the names are not checked).
+        let mut kind_items: HashMap<&str, Option<HashSet<&str>>> = HashMap::new();
+        for r in raw.rounds.iter().filter(|_| round_kinds_known) {
             let Some(kind) = value(&r.kind) else { continue };
-            let items = kind_items.entry(kind.as_str()).or_default();
-            let checklist = r.checklist.as_ref().map_or(&[][..], |c| c.get_ref().as_slice());
-            items.extend(checklist.iter().filter_map(|i| value(&i.id)).map(String::as_str));
+            let entry = kind_items.entry(kind.as_str()).or_insert_with(|| Some(HashSet::new()));
+            match (entry.as_mut(), &r.checklist) {
+                (Some(items), Some(checklist)) if checklist.get_ref().iter().all(|i| i.id.is_some()) => {
+                    items.extend(checklist.get_ref().iter().filter_map(|i| value(&i.id)).map(String::as_str));
+                }
+                _ => *entry = None,
+            }
         }
         let mut question_ids = HashSet::new();
         let mut questions = Vec::with_capacity(raw.questions.len());
         for q in &raw.questions {
-            questions.push(self.check_question(q, &rounds, &kind_items, &mut question_ids));
+            let items = kind_items.get(text_of(&q.kind)).and_then(Option::as_ref);
+            questions.push(self.check_question(q, &rounds, round_kinds_known, items, &mut question_ids));
         }
 
         for (c, rc) in competencies.iter().zip(&raw.competencies) {
             let used = rounds.iter().any(|r| r.competencies.contains(&c.id));
-            if let (false, Some(at)) = (used, &rc.id) {
+            if let (false, true, Some(at)) = (used, usage_known, &rc.id) {
                 self.err(at, format!("competency \"{}\" is probed by no round", c.id));
             }
         }
@@ -212,15 +227,15 @@ impl Validator<'_> {
         &mut self,
         q: &RawQuestion,
         rounds: &[Round],
-        kind_items: &HashMap<&str, HashSet<&str>>,
+        round_kinds_known: bool,
+        items: Option<&HashSet<&str>>,
         question_ids: &mut HashSet<String>,
     ) -> Question {
         let kind = text_of(&q.kind);
         let asked_in: Vec<&Round> = rounds.iter().filter(|r| r.kind == kind).collect();
-        if let (Some(at), true) = (&q.kind, asked_in.is_empty()) {
+        if let (Some(at), true) = (&q.kind, round_kinds_known && asked_in.is_empty()) {
             self.err(at, format!("no round has kind \"{kind}\", so this question would never be asked"));
         }
-        let items = kind_items.get(kind);
         let id = self.id(&q.id, "question", question_ids);
         let target_seconds = self.positive(&q.target_seconds, "target_seconds", MAX_SECONDS);
         // A target longer than a round gives the answer is a question the
@@ -258,10 +273,12 @@ impl Validator<'_> {
         }
     }
 
+    /// A round and its checklist. `known`: every competency of the loop,
+    /// when the list was read whole (else names are not checked).
     fn check_round(
         &mut self,
         r: &RawRound,
-        competency_ids: &HashSet<String>,
+        known: Option<&HashSet<String>>,
         round_ids: &mut HashSet<String>,
         item_ids: &mut HashSet<String>,
     ) -> Round {
@@ -269,7 +286,7 @@ impl Validator<'_> {
         let mut own = HashSet::new();
         if let Some(list) = &r.competencies {
             for c in list.get_ref() {
-                if !competency_ids.contains(c.get_ref()) {
+                if known.is_some_and(|known| !known.contains(c.get_ref())) {
                     self.err(c, format!("round \"{id}\" names unknown competency \"{}\"", c.get_ref()));
                 } else if !own.insert(c.get_ref().clone()) {
                     self.err(c, format!("round \"{id}\" lists competency \"{}\" twice", c.get_ref()));
@@ -284,8 +301,10 @@ impl Validator<'_> {
             if items.get_ref().is_empty() {
                 self.err(items, format!("round \"{id}\" has an empty checklist"));
             }
+            // The round's own competencies, if they were read.
+            let own = r.competencies.as_ref().map(|_| &own);
             for item in items.get_ref() {
-                checklist.push(self.check_item(item, &id, competency_ids, &own, item_ids));
+                checklist.push(self.check_item(item, &id, known, own, item_ids));
             }
         }
         Round {
@@ -309,15 +328,15 @@ impl Validator<'_> {
         &mut self,
         item: &RawItem,
         round: &str,
-        competency_ids: &HashSet<String>,
-        own: &HashSet<String>,
+        known: Option<&HashSet<String>>,
+        own: Option<&HashSet<String>>,
         item_ids: &mut HashSet<String>,
     ) -> ChecklistItem {
         if let Some(at) = &item.competency {
             let competency = at.get_ref();
-            if !competency_ids.contains(competency) {
+            if known.is_some_and(|known| !known.contains(competency)) {
                 self.err(at, format!("checklist item names unknown competency \"{competency}\""));
-            } else if !own.contains(competency) {
+            } else if own.is_some_and(|own| !own.contains(competency)) {
                 self.err(at, format!("competency \"{competency}\" is not one that round \"{round}\" probes"));
             }
         }

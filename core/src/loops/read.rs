@@ -26,8 +26,19 @@ pub(super) struct RawLoop {
     pub competencies: Vec<RawCompetency>,
     pub rounds: Vec<RawRound>,
     pub questions: Vec<RawQuestion>,
-    /// Where `[[rounds]]` would be reported missing: the file's start.
-    pub at: usize,
+    /// Which of the three lists were read whole (present, a list, every
+    /// entry a table): a check that needs all of one (is this competency
+    /// known? does a round ask this kind?) is only made on a whole list, so
+    /// a list already reported broken is not reported again, entry by entry.
+    pub whole: Whole,
+}
+
+/// See [`RawLoop::whole`].
+#[derive(Clone, Copy)]
+pub(super) struct Whole {
+    pub competencies: bool,
+    pub rounds: bool,
+    pub questions: bool,
 }
 
 pub(super) struct RawCompetency {
@@ -116,14 +127,17 @@ pub(super) fn read(path: &str, src: &str, problems: &mut Vec<Problem>) -> Option
     let mut r = Reader { path, src, problems };
     let top = Table { entries: doc.get_ref(), at: doc.span().start, what: "the loop file", known: LOOP_KEYS };
     r.unknown_keys(&top);
+    let (competencies, whole_competencies) = r.tables(&top, "competencies", true);
+    let (rounds, whole_rounds) = r.tables(&top, "rounds", true);
+    let (questions, whole_questions) = r.tables(&top, "questions", true);
     let raw = RawLoop {
         id: r.string(&top, "id", true),
         title: r.string(&top, "title", true),
         description: r.string(&top, "description", false).map(|d| d.into_inner()).unwrap_or_default(),
-        competencies: r.tables(&top, "competencies").into_iter().map(|t| r.competency(&t)).collect(),
-        rounds: r.tables(&top, "rounds").into_iter().map(|t| r.round(&t)).collect(),
-        questions: r.tables(&top, "questions").into_iter().map(|t| r.question(&t)).collect(),
-        at: doc.span().start,
+        competencies: competencies.iter().map(|t| r.competency(t)).collect(),
+        rounds: rounds.iter().map(|t| r.round(t)).collect(),
+        questions: questions.iter().map(|t| r.question(t)).collect(),
+        whole: Whole { competencies: whole_competencies, rounds: whole_rounds, questions: whole_questions },
     };
     Some(raw)
 }
@@ -269,12 +283,20 @@ impl<'a> Reader<'a> {
     }
 
     /// The tables of an array of tables (`[[key]]`, or a list of inline
-    /// tables), with where each starts; a non-table is reported.
-    fn tables<'t, 'i>(&mut self, t: &Table<'t, 'i>, key: &str) -> Vec<(Range<usize>, &'t DeTable<'i>)> {
-        let Some(value) = self.get(t, key, false) else { return Vec::new() };
+    /// tables), with where each starts; a missing key (when `required`) and
+    /// a non-table are reported. Also whether the list was read whole:
+    /// there, a list, every entry a table.
+    #[allow(clippy::type_complexity)]
+    fn tables<'t, 'i>(
+        &mut self,
+        t: &Table<'t, 'i>,
+        key: &str,
+        required: bool,
+    ) -> (Vec<(Range<usize>, &'t DeTable<'i>)>, bool) {
+        let Some(value) = self.get(t, key, required) else { return (Vec::new(), false) };
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(key, &format!("a list of tables, written [[{key}]]"), value);
-            return Vec::new();
+            return (Vec::new(), false);
         };
         let mut out = Vec::with_capacity(items.len());
         for item in items.iter() {
@@ -284,7 +306,8 @@ impl<'a> Reader<'a> {
                     .problem(item.span().start, format!("each of `{key}` must be a table, found {}", type_name(other))),
             }
         }
-        out
+        let whole = out.len() == items.len();
+        (out, whole)
     }
 
     fn competency(&mut self, (span, entries): &(Range<usize>, &DeTable<'_>)) -> RawCompetency {
@@ -300,9 +323,12 @@ impl<'a> Reader<'a> {
     fn round(&mut self, (span, entries): &(Range<usize>, &DeTable<'_>)) -> RawRound {
         let t = Table { entries, at: span.start, what: "a round", known: ROUND_KEYS };
         self.unknown_keys(&t);
-        let checklist = self.get(&t, "checklist", true).map(|v| v.span());
-        let items = self.tables(&t, "checklist");
-        let items = items.iter().map(|item| self.item(item)).collect();
+        // A checklist that is not a list of tables is reported as such, and
+        // is `None` from here on: it is not also "empty".
+        let span = t.entries.get("checklist").map(Spanned::span);
+        let (items, whole) = self.tables(&t, "checklist", true);
+        let items: Vec<RawItem> = items.iter().map(|item| self.item(item)).collect();
+        let checklist = span.filter(|_| whole);
         RawRound {
             id: self.string(&t, "id", true),
             kind: self.string(&t, "kind", true),

@@ -561,17 +561,10 @@ impl Session {
             question_id: Some(view.question_id),
             probe_index: probe,
             name: name.clone(),
+            // A run practising a story: the take tells that story.
+            story_id: self.active.as_ref().and_then(|a| a.engine.plan().story_id),
         };
         let id = self.store.insert_take(&new_take, Utc::now())?;
-        // A run practising a story: the take tells that story. A story
-        // deleted meanwhile is no reason to lose the take.
-        let story = self.active.as_ref().and_then(|a| a.engine.plan().story_id);
-        if let Some(story) = story {
-            match self.store.link_take(id, Some(story), Utc::now()) {
-                Ok(()) | Err(StoreError::NotFound(_)) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
         Ok((id, dir.join(name)))
     }
 

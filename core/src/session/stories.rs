@@ -47,14 +47,20 @@ impl Session {
 
     /// Files a new story (`id == None`) or replaces what one says; returns
     /// it as stored. The title is required; competencies must be those of
-    /// a loaded loop; answers only to the questions the candidate answers.
+    /// a loaded loop (or ones the story already had: a loop file of the
+    /// candidate's that fails to load must not make the story unsavable);
+    /// answers only to the questions the candidate answers.
     pub fn save_story(&mut self, id: Option<i64>, input: &StoryInput) -> Result<Story> {
-        let input = self.checked_story(input)?;
+        let had = match id {
+            Some(id) => self.store.story(id)?.content.competencies,
+            None => Vec::new(),
+        };
+        let input = self.checked_story(input, &had)?;
         let id = self.store.write_story(id, &input, Utc::now())?;
         Ok(self.store.story(id)?)
     }
 
-    fn checked_story(&self, input: &StoryInput) -> Result<StoryInput> {
+    fn checked_story(&self, input: &StoryInput, had: &[String]) -> Result<StoryInput> {
         let bad = |message: String| SessionError::BadSetting(message);
         let title = input.title.trim();
         if title.is_empty() {
@@ -67,7 +73,7 @@ impl Session {
         }
         let mut competencies: Vec<String> = Vec::new();
         for c in &input.competencies {
-            if !self.catalog.loops.iter().any(|lp| lp.competency(c).is_some()) {
+            if !had.contains(c) && !self.catalog.loops.iter().any(|lp| lp.competency(c).is_some()) {
                 return Err(bad(format!("no loaded loop has a competency \"{c}\"")));
             }
             if !competencies.contains(c) {
@@ -98,6 +104,11 @@ impl Session {
     /// opens a day later). Its takes stay, unlinked while it is deleted.
     pub fn delete_story(&mut self, id: i64) -> Result<()> {
         Ok(self.store.delete_story(id, Utc::now())?)
+    }
+
+    /// Stories deleted in the last day, which can still be brought back.
+    pub fn deleted_stories(&self) -> Result<Vec<Story>> {
+        Ok(self.store.deleted_stories()?)
     }
 
     /// Brings a deleted story back, with its links to takes.

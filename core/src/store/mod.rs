@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 pub use drafts::Draft;
 pub use history::{AnswerEvent, DeliveryEvent, RatingEvent, RoundEvent, StoredHistory};
-pub use schema::current_version;
+pub use schema::{current_version, MIGRATIONS};
 pub use takes::{NewTake, TakeResult, TakeRow};
 
 /// The database file's name inside the data dir.
@@ -134,12 +134,17 @@ pub struct RoundResult {
     /// asked for them): no rating, and nothing in readiness.
     pub not_asked: Vec<String>,
     /// The questions answered in the round (ids, in the order first
-    /// answered): what the assessment lists first and shows the strong
-    /// answer of.
+    /// answered; one moved on from within [`ANSWERED_MS`] was skipped and
+    /// is not here): what the assessment shows the strong answer of, and
+    /// whose checklist items it lists first.
     pub questions: Vec<String>,
     /// The note written with it.
     pub note: Option<String>,
 }
+
+/// The least time on a main answer for its question to count as answered
+/// (else it was skipped: read, and moved on from).
+pub const ANSWERED_MS: i64 = 5_000;
 
 /// An answer as [`Store::answers`] lists it: round position, question id,
 /// probe (`None` for the main answer), time used in milliseconds.
@@ -478,12 +483,17 @@ impl Store {
     }
 
     /// The questions answered in a round of a run, in the order each was
-    /// first answered.
+    /// first answered. A question moved on from within
+    /// [`ANSWERED_MS`] of its main answer was skipped, not answered: it is
+    /// left out, so its strong answer stays unseen for next time.
     pub fn round_questions(&self, run_id: i64, position: usize) -> Result<Vec<String>> {
         self.round_ids(
             run_id,
             position,
-            "SELECT question_id FROM answers WHERE run_round_id = ?1 GROUP BY question_id ORDER BY MIN(id)",
+            &format!(
+                "SELECT question_id FROM answers WHERE run_round_id = ?1 AND probe_index IS NULL
+                 GROUP BY question_id HAVING SUM(used_ms) >= {ANSWERED_MS} ORDER BY MIN(id)"
+            ),
         )
     }
 

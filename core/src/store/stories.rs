@@ -60,6 +60,22 @@ impl Store {
         Ok(stories)
     }
 
+    /// The stories deleted and not yet purged (Undo can still bring them
+    /// back), most recently deleted first.
+    pub fn deleted_stories(&self) -> Result<Vec<Story>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {STORY_COLUMNS} FROM stories s WHERE s.deleted_at IS NOT NULL ORDER BY s.deleted_at DESC, s.id"
+            ))
+            .map_err(|e| self.sql(e))?;
+        let stories = stmt
+            .query_map([], story_row)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(stories)
+    }
+
     /// One story (not deleted).
     pub fn story(&self, id: i64) -> Result<Story> {
         let story = self

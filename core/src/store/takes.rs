@@ -19,6 +19,9 @@ pub struct NewTake {
     pub probe_index: Option<usize>,
     /// The WAV file's name inside the takes folder.
     pub name: String,
+    /// The story it tells, when the run practises one (linked in the same
+    /// transaction; a story deleted meanwhile is simply not linked).
+    pub story_id: Option<i64>,
 }
 
 /// What a take holds once it is closed.
@@ -126,22 +129,35 @@ fn i(v: u64) -> i64 {
 }
 
 impl Store {
-    /// Records that a take has started (status `recording`).
+    /// Records that a take has started (status `recording`), and links it
+    /// to its story, in one transaction.
     pub fn insert_take(&mut self, take: &NewTake, at: DateTime<Utc>) -> Result<i64> {
-        self.conn
-            .execute(
-                "INSERT INTO takes (run_id, round_position, question_id, probe_index, path, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    take.run_id,
-                    take.round_position.map(pos),
-                    take.question_id,
-                    take.probe_index.map(pos),
-                    take.name,
-                    stamp(at)
-                ],
+        let path = self.path.clone();
+        let sql = |source| super::classify(&path, source);
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute(
+            "INSERT INTO takes (run_id, round_position, question_id, probe_index, path, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                take.run_id,
+                take.round_position.map(pos),
+                take.question_id,
+                take.probe_index.map(pos),
+                take.name,
+                stamp(at)
+            ],
+        )
+        .map_err(sql)?;
+        let id = tx.last_insert_rowid();
+        if let Some(story) = take.story_id {
+            tx.execute(
+                "INSERT INTO take_stories (take_id, story_id, linked_at)
+                 SELECT ?1, id, ?3 FROM stories WHERE id = ?2 AND deleted_at IS NULL",
+                params![id, story, stamp(at)],
             )
-            .map_err(|e| self.sql(e))?;
-        Ok(self.conn.last_insert_rowid())
+            .map_err(sql)?;
+        }
+        tx.commit().map_err(sql)?;
+        Ok(id)
     }
 
     /// Records what a closed take holds.

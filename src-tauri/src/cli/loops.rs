@@ -113,7 +113,7 @@ pub fn validate(files: &[PathBuf]) -> i32 {
                     eprintln!("{p}");
                 }
                 let n = problems.len();
-                eprintln!("{}: {n} problem{} (every one found)", file.display(), if n == 1 { "" } else { "s" });
+                eprintln!("{}: {n} problem{}", file.display(), if n == 1 { "" } else { "s" });
             }
         }
     }

@@ -101,6 +101,8 @@ export const commands = {
 	saveStory: (id: number | null, story: StoryInput) => __TAURI_INVOKE<Story>("save_story", { id, story }),
 	/**  Deletes a story; `restore_story` undoes it. */
 	deleteStory: (id: number) => __TAURI_INVOKE<null>("delete_story", { id }),
+	/**  Stories deleted in the last day: `restore_story` still brings them back. */
+	deletedStories: () => __TAURI_INVOKE<Story[]>("deleted_stories"),
 	/**  Undoes a deletion. */
 	restoreStory: (id: number) => __TAURI_INVOKE<Story>("restore_story", { id }),
 	/**  A story's page: its check and the takes that told it. */
@@ -248,8 +250,8 @@ export type Coverage = {
 	/**  "No story shows …", one per competency no story shows. */
 	gaps: string[],
 	/**
-	 *  "Only one story shows …": a loop with two story rounds may ask for
-	 *  it twice.
+	 *  "Only one story shows …", for each competency two story rounds ask
+	 *  for (one loop may ask for it twice).
 	 */
 	thin: string[],
 };
@@ -740,8 +742,9 @@ export type RoundResult = {
 	not_asked: string[],
 	/**
 	 *  The questions answered in the round (ids, in the order first
-	 *  answered): what the assessment lists first and shows the strong
-	 *  answer of.
+	 *  answered; one moved on from within [`ANSWERED_MS`] was skipped and
+	 *  is not here): what the assessment shows the strong answer of, and
+	 *  whose checklist items it lists first.
 	 */
 	questions: string[],
 	/**  The note written with it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answer, blankStory, checkSummary, practiceLoops, ratingWords, storyTags } from "./stories";
+import { answer, blankStory, checkSummary, practiceLoops, ratingWords, storyTags, tagsFor } from "./stories";
 import type { CheckResult, Loop, Round } from "./bindings";
 
 const round = (id: string, stories: boolean, competencies: string[]): Round =>
@@ -18,6 +18,11 @@ describe("storyTags", () => {
       { id: "craft", name: "Craft" },
       { id: "market", name: "Market" },
     ]);
+  });
+  it("keeps a competency no loaded loop offers, so it can be taken off", () => {
+    const tags = storyTags([pm]);
+    expect(tagsFor(tags, ["people", "gone"]).map((t) => t.name)).toEqual(["People", "Craft", "gone (in no loaded loop)"]);
+    expect(tagsFor(tags, ["people"])).toEqual(tags);
   });
   it("offers all of a loop's competencies when none of its rounds asks for stories", () => {
     expect(storyTags([own]).map((t) => t.id)).toEqual(["x"]);

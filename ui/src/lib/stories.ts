@@ -21,6 +21,16 @@ export function storyTags(loops: Loop[]): Tag[] {
   return [...seen.values()];
 }
 
+/**
+ * The tags to offer a story: `tags`, then any competency it already has
+ * that no loaded loop offers (a loop file that no longer loads), so it can
+ * still be seen and taken off.
+ */
+export function tagsFor(tags: Tag[], competencies: string[]): Tag[] {
+  const unknown = competencies.filter((id) => !tags.some((t) => t.id === id));
+  return [...tags, ...unknown.map((id) => ({ id, name: `${id} (in no loaded loop)` }))];
+}
+
 /** A blank story. */
 export function blankStory(): StoryInput {
   return { title: "", situation: "", action: "", decision: "", constraint: "", result: "", competencies: [], answers: [] };
