@@ -22,7 +22,8 @@ fn main() {
     let dir = arg.map_or_else(|| temp.path().to_path_buf(), std::path::PathBuf::from);
     let catalog = Catalog::load(None);
     let end = NaiveDate::from_ymd_opt(2026, 11, 20).expect("a valid date");
-    let mut store = Store::open_in(&dir).expect("open the store");
+    let lock = mockloop_core::lock::DataLock::acquire(&dir, "the readiness benchmark").expect("lock the folder");
+    let mut store = Store::open_in(&lock).expect("open the store");
     if store.recent_runs(1).expect("read runs").is_empty() {
         let t = Instant::now();
         let s =

@@ -5,7 +5,7 @@
 //! survives a resume, and stored answers and takes name the probe itself.
 
 use mockloop_core::analysis::Delivery;
-use mockloop_core::clock::ManualClock;
+use mockloop_core::clock::{Clock, ManualClock};
 use mockloop_core::session::{Action, Session};
 use mockloop_core::store::Rating;
 use std::path::Path;
@@ -155,6 +155,32 @@ fn the_weakest_item_of_the_month_comes_first_and_the_order_survives_a_resume() {
     assert_eq!(next.probe_reason.as_deref(), Some("then your Quantitative reasoning items: 1.0 of 4 this month"));
     session.act(Action::Next).unwrap();
     assert_eq!(session.view().unwrap().probe_index, Some(0));
+}
+
+#[test]
+fn ratings_count_for_thirty_days_by_the_wall_clock_and_not_a_day_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut session = open(dir.path(), &clock);
+    answer_main(&mut session, &clock, 80, None);
+    session.act(Action::FinishRound).unwrap();
+    let rate = |item: &str, rating| Rating { item_id: item.into(), competency: String::new(), rating };
+    session.save_assessment(None, &[rate("numbers", 1), rate("clear", 3)], &[], "").unwrap();
+    session.act(Action::Next).unwrap();
+    drop(session);
+    let rated = clock.wall();
+
+    // 29 days later the weak numbers still lead; 31 days later they are
+    // forgotten and the file's order is back.
+    let ask_after = |days: i64| {
+        clock.set_wall(rated + chrono::Duration::days(days));
+        let mut session = open(dir.path(), &clock);
+        session.start("probe-test", None, false, 1).unwrap();
+        answer_main(&mut session, &clock, 80, None);
+        session.view().expect("view").probe_index
+    };
+    assert_eq!(ask_after(29), Some(1), "the weakest item of the last 30 days first");
+    assert_eq!(ask_after(31), Some(0), "a rating older than 30 days counts for nothing");
 }
 
 #[test]

@@ -6,7 +6,10 @@
 use mockloop_core::clock::ManualClock;
 use mockloop_core::rehearsal::Phase;
 use mockloop_core::session::{Action, Session, SessionError};
-use mockloop_core::store::{Rating, StoreError, DB_FILE};
+use mockloop_core::store::{Rating, StoreError, TakeStatus, DB_FILE};
+use mockloop_core::booth::{Booth, BoothError};
+use mockloop_core::error::{ErrorKind, Kind};
+use mockloop_core::lock::LockError;
 use mockloop_core::{lock::DataLock, takes};
 use std::path::Path;
 use std::sync::Arc;
@@ -257,10 +260,10 @@ fn rows_left_recording_are_settled_at_start_up() {
     let s = session(dir.path(), &clock);
     assert_eq!(s.recovered().settled.len(), 2, "{:?}", s.recovered());
     let lost = s.store().take(lost).unwrap();
-    assert_eq!((lost.status.as_str(), lost.duration_ms), ("interrupted", 0));
+    assert_eq!((lost.status, lost.duration_ms), (TakeStatus::Interrupted, 0));
     assert!(lost.error.unwrap().contains("before any of this take reached the disk"));
     let kept = s.store().take(kept).unwrap();
-    assert_eq!((kept.status.as_str(), kept.duration_ms), ("interrupted", 1000));
+    assert_eq!((kept.status, kept.duration_ms), (TakeStatus::Interrupted, 1000));
     assert!(s.store().open_takes().unwrap().is_empty());
 }
 
@@ -274,10 +277,25 @@ fn a_damaged_database_is_refused_untouched_and_can_be_set_aside() {
     assert!(matches!(err, SessionError::Store(StoreError::Damaged { .. })), "{err}");
     assert!(err.to_string().contains("left untouched"), "{err}");
     assert_eq!(std::fs::read(&db).unwrap(), garbage, "byte for byte");
-    let aside = Session::set_aside_database(dir.path()).unwrap();
+
+    // The window's way: the booth keeps the folder's lock while the
+    // database is refused, so nobody takes the folder before it is set
+    // aside, and reopens it without ever letting go.
+    let lock = DataLock::acquire(dir.path(), "the mockloop window").unwrap();
+    let booth = Booth::open(Arc::new(ManualClock::new()), lock);
+    let why = booth.unopened().expect("refused");
+    assert_eq!(why.kind, ErrorKind::DamagedDatabase, "{}", why.message);
+    assert!(why.message.contains("Start fresh"), "{}", why.message);
+    let other = DataLock::acquire(dir.path(), "mockloop recover");
+    assert!(matches!(other, Err(LockError::Held { .. })), "the folder stays held: {other:?}");
+    let aside = booth.start_fresh().unwrap();
     assert_eq!(std::fs::read(&aside).unwrap(), garbage, "set aside, not deleted");
-    let mut s = session(dir.path(), &ManualClock::new());
-    s.start("microsoft-pm", None, false, 1).unwrap();
+    assert!(booth.unopened().is_none());
+    let other = DataLock::acquire(dir.path(), "mockloop recover");
+    assert!(matches!(other, Err(LockError::Held { .. })), "still held after the fresh start: {other:?}");
+    booth.with_session(|s| s.start("microsoft-pm", None, false, 1).map_err(BoothError::from)).unwrap();
+    let healthy = booth.start_fresh().unwrap_err();
+    assert_eq!(healthy.kind(), ErrorKind::BadInput, "{healthy}");
 }
 
 #[test]

@@ -3,7 +3,8 @@
 use mockloop_core::clock::ManualClock;
 use mockloop_core::rehearsal::Phase;
 use mockloop_core::session::{Action, Session, SessionError};
-use mockloop_core::store::{current_version, Rating, Store, StoreError, DB_FILE};
+use mockloop_core::lock::DataLock;
+use mockloop_core::store::{current_version, Rating, Store, StoreError, TakeStatus, DB_FILE};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,13 +15,14 @@ fn session(dir: &std::path::Path, clock: &ManualClock) -> Session {
 #[test]
 fn new_database_is_migrated_with_wal_and_foreign_keys() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_in(dir.path()).unwrap();
+    let lock = DataLock::acquire(dir.path(), "a test").unwrap();
+    let store = Store::open_in(&lock).unwrap();
     assert_eq!(store.schema_version().unwrap(), current_version());
     drop(store);
     let conn = rusqlite_check::open(&dir.path().join(DB_FILE));
     assert_eq!(rusqlite_check::pragma(&conn, "journal_mode"), "wal");
     // Reopening an up-to-date database changes nothing.
-    let again = Store::open_in(dir.path()).unwrap();
+    let again = Store::open_in(&lock).unwrap();
     assert_eq!(again.schema_version().unwrap(), current_version());
 }
 
@@ -33,15 +35,89 @@ fn newer_database_is_refused_and_left_untouched() {
         conn.execute_batch("PRAGMA user_version = 99; CREATE TABLE future (x);").unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let err = match Store::open(&path) {
+    let lock = DataLock::acquire(dir.path(), "a test").unwrap();
+    let err = match Store::open_in(&lock) {
         Err(e) => e,
         Ok(_) => panic!("a newer database must be refused"),
     };
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
     let message = err.to_string();
     assert!(message.contains("newer version of mockloop") && message.contains("left untouched"), "{message}");
+    let read = Store::open_read_only(dir.path()).err().expect("refused for reading too");
+    assert!(matches!(read, StoreError::TooNew { found: 99, .. }), "{read}");
     assert_eq!(std::fs::read(&path).unwrap(), before, "the file is byte-for-byte unchanged");
     assert!(!dir.path().join(format!("{DB_FILE}-wal")).exists(), "not even switched to WAL");
+}
+
+#[test]
+fn a_reader_beside_a_writer_changes_nothing_and_migrates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut s = session(dir.path(), &clock);
+    s.start("microsoft-pm", None, false, 2).unwrap();
+    s.save_active().unwrap();
+    let db = dir.path().join(DB_FILE);
+    let before = std::fs::read(&db).unwrap();
+    // While the session holds the folder: a reader sees what it wrote.
+    let reader = Store::open_read_only(dir.path()).unwrap();
+    assert_eq!(reader.recent_runs(5).unwrap().len(), 1);
+    drop(reader);
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the database file is byte-for-byte unchanged");
+    drop(s);
+
+    // An older schema is not upgraded by a reader: it says so and leaves it.
+    let old = tempfile::tempdir().unwrap();
+    let path = old.path().join(DB_FILE);
+    {
+        let conn = rusqlite_check::open(&path);
+        for migration in &mockloop_core::store::MIGRATIONS[..4] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.execute_batch("PRAGMA user_version = 4;").unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open_read_only(old.path()).err().expect("an older schema is refused for reading");
+    assert!(matches!(err, StoreError::TooOld { found: 4, .. }), "{err}");
+    assert!(err.to_string().contains("open the mockloop app once"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+
+    // A folder with no database reads as an empty one, and stays empty.
+    let empty = tempfile::tempdir().unwrap();
+    let reader = Store::open_read_only(empty.path()).unwrap();
+    assert!(reader.recent_runs(5).unwrap().is_empty());
+    assert!(std::fs::read_dir(empty.path()).unwrap().next().is_none(), "nothing was created");
+}
+
+#[test]
+fn a_version_5_database_keeps_every_take_with_its_figures_and_story_and_refuses_a_bad_status() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let conn = rusqlite_check::open(&dir.path().join(DB_FILE));
+        for migration in &mockloop_core::store::MIGRATIONS[..5] {
+            conn.execute_batch(migration).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 5;
+             INSERT INTO takes (id, path, created_at, duration_ms, status) VALUES
+               (1, 'a.wav', '2026-11-30T10:05:00.000Z', 90000, 'complete'),
+               (2, 'b.wav', '2026-11-30T10:06:00.000Z', 1000, 'strange');
+             INSERT INTO take_delivery (take_id, version, analyzed_at, error) VALUES (1, 1, '2026-11-30T10:07:00Z', 'x');
+             INSERT INTO stories (id, title, created_at, updated_at) VALUES (1, 'S', '2026-11-30', '2026-11-30');
+             INSERT INTO take_stories (take_id, story_id, linked_at) VALUES (1, 1, '2026-11-30');",
+        )
+        .unwrap();
+    }
+    let s = session(dir.path(), &ManualClock::new());
+    let first = s.store().take(1).unwrap();
+    assert_eq!((first.status, first.story_id), (TakeStatus::Complete, Some(1)), "its story link survived");
+    assert_eq!(first.delivery_error.as_deref(), Some("x"), "its analysis survived");
+    assert_eq!(s.store().take(2).unwrap().status, TakeStatus::WriteFailed, "a status no build wrote");
+    drop(s);
+    let conn = rusqlite_check::open(&dir.path().join(DB_FILE));
+    let refused = conn.execute("UPDATE takes SET status = 'finished' WHERE id = 1", []);
+    assert!(refused.is_err(), "the schema holds a take's status to its five names");
+    let fk: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(fk, 0);
 }
 
 #[test]
@@ -298,7 +374,7 @@ fn deliveries_are_stored_with_their_take_recomputed_only_when_missing_and_delete
 
     let history = History::load(s.store()).unwrap();
     assert_eq!(history.deliveries.len(), 1);
-    let today = chrono::Local::now().date_naive();
+    let today = mockloop_core::clock::Clock::wall(&clock).with_timezone(&chrono::Local).date_naive();
     let report = readiness::build(s.catalog(), &history, today, None, 4);
     let week = report.delivery.last().unwrap();
     assert_eq!((week.takes, week.words_per_minute, week.long_pauses_per_take), (1, Some(165.5), Some(1.0)));

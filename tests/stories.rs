@@ -6,11 +6,11 @@
 use mockloop_core::audio::levels::SharedLevels;
 use mockloop_core::audio::writer::TakeWriter;
 use mockloop_core::audio::{Outcome, TakeSummary};
-use mockloop_core::clock::ManualClock;
+use mockloop_core::clock::{Clock, ManualClock};
 use mockloop_core::readiness::run_report::{markdown, RunReport};
 use mockloop_core::readiness::History;
 use mockloop_core::session::{Action, Session};
-use mockloop_core::store::{Rating, Store};
+use mockloop_core::store::Rating;
 use mockloop_core::stories::{CheckAnswer, StoryInput};
 use std::path::Path;
 use std::sync::Arc;
@@ -137,7 +137,8 @@ fn the_coverage_gap_closes_when_a_story_is_tagged_with_it() {
 #[test]
 fn a_deleted_story_comes_back_whole_with_undo_and_is_gone_for_good_later() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = session(dir.path());
+    let clock = ManualClock::new();
+    let mut s = session_with(dir.path(), &clock);
     let kept = s.save_story(None, &story("Reports", &["customer-obsession"])).unwrap();
     s.start("microsoft-pm", Some("behavioural"), false, 3).unwrap();
     let take = record(&mut s);
@@ -156,13 +157,21 @@ fn a_deleted_story_comes_back_whole_with_undo_and_is_gone_for_good_later() {
     assert!(s.restore_story(kept.id).is_err(), "nothing left to undo");
     assert!(s.deleted_stories().unwrap().is_empty());
 
-    // Past Undo: purged, the take itself untouched.
+    // Undo lasts a day by the wall clock: a session opened 23 hours after
+    // the deletion still offers it back, one opened a day after does not,
+    // and the take itself is untouched.
     s.delete_story(kept.id).unwrap();
     drop(s);
-    let mut store = Store::open_in(dir.path()).unwrap();
-    assert_eq!(store.purge_deleted_stories(chrono::Utc::now() - chrono::Duration::days(1)).unwrap(), 0, "too recent");
-    assert_eq!(store.purge_deleted_stories(chrono::Utc::now() + chrono::Duration::seconds(1)).unwrap(), 1);
-    assert_eq!(store.take(take).unwrap().story_id, None);
+    clock.set_wall(clock.wall() + chrono::Duration::hours(23));
+    let s = session_with(dir.path(), &clock);
+    assert_eq!(s.deleted_stories().unwrap().len(), 1, "still within the day");
+    drop(s);
+    clock.set_wall(clock.wall() + chrono::Duration::hours(1));
+    let mut s = session_with(dir.path(), &clock);
+    assert!(s.deleted_stories().unwrap().is_empty(), "purged a day after the deletion");
+    assert!(s.restore_story(kept.id).is_err(), "past undo");
+    assert_eq!(s.store().take(take).unwrap().status, mockloop_core::store::TakeStatus::Complete);
+    assert_eq!(s.store().take(take).unwrap().story_id, None);
 }
 
 #[test]

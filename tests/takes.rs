@@ -4,6 +4,7 @@ use mockloop_core::audio::writer::TakeWriter;
 use mockloop_core::audio::{levels::SharedLevels, peaks};
 use mockloop_core::clock::ManualClock;
 use mockloop_core::session::{Action, Session};
+use mockloop_core::store::TakeStatus;
 use mockloop_core::takes;
 use std::io::Write;
 use std::sync::Arc;
@@ -34,7 +35,7 @@ fn start_up_recovers_interrupted_takes_and_marks_them() {
         assert!(path.starts_with(takes::takes_dir(dir.path())));
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         assert!(name.contains("_microsoft-pm_screen_") && name.ends_with("_main.wav"), "{name}");
-        assert_eq!(s.store().take(id).unwrap().status, "recording");
+        assert_eq!(s.store().take(id).unwrap().status, TakeStatus::Recording);
         crashed_take(&path, 2);
         path
     };
@@ -42,7 +43,7 @@ fn start_up_recovers_interrupted_takes_and_marks_them() {
     assert_eq!(s.recovered().recovered.len(), 1, "{:?}", s.recovered());
     assert!(path.exists() && !std::path::Path::new(&format!("{}.part", path.display())).exists());
     let row = s.store().take_by_name(path.file_name().unwrap().to_str().unwrap()).unwrap().expect("row kept");
-    assert_eq!(row.status, "interrupted");
+    assert_eq!(row.status, TakeStatus::Interrupted);
     assert_eq!(row.duration_ms, 2_500, "everything on disk, past the last header update");
     assert_eq!(row.loop_id.as_deref(), Some("microsoft-pm"));
     assert_eq!(row.round_kind.as_deref(), Some("screen"));

@@ -152,7 +152,7 @@ fn destination(name: &Path) -> Option<PathBuf> {
 /// Restores `archive` into `data_dir`, which must hold no rehearsals
 /// (created, private, if missing). Holds the folder's lock throughout.
 pub fn restore(archive: &Path, data_dir: &Path) -> Result<Contents, BackupError> {
-    let _lock = DataLock::acquire(data_dir, "mockloop restore")?;
+    let lock = DataLock::acquire(data_dir, "mockloop restore")?;
     let occupied = data_dir.join(DB_FILE).exists() || !files(&takes_dir(data_dir), |_| true).is_empty();
     if occupied {
         return Err(BackupError::NotEmpty(data_dir.to_path_buf()));
@@ -210,7 +210,7 @@ pub fn restore(archive: &Path, data_dir: &Path) -> Result<Contents, BackupError>
         let _ = fsutil::sync_dir(&dir);
     }
     // The restored database must open and be whole.
-    let store = Store::open_in(data_dir)?;
+    let store = Store::open_in(&lock)?;
     store.check()?;
     Ok(contents)
 }

@@ -1,16 +1,21 @@
 //! Hands-free rehearsal carried out: a loop that asks the pure
-//! [`Interviewer`] what to do and does it in a [`Room`] (the window's, or
-//! the terminal's `mockloop rehearse`). The room owns the session, the
-//! microphone and the voice; this loop only sequences them.
+//! [`Interviewer`] what to do and does it, the takes and the run through
+//! the [`Booth`] (the same calls the keyboard's commands make), the voice
+//! and the screen through a [`Room`]: the window's, or the terminal's
+//! `mockloop rehearse`. A room only speaks and shows; it never records or
+//! moves the run on itself.
 //!
 //! It polls every [`POLL`]: the live voice figures change every 16 ms and
 //! a silence rule counts whole seconds, so a tenth of a second is finer
-//! than anyone can tell. Nothing here blocks on a lock of its own; `Ask`
-//! blocks for as long as the voice speaks, which is the point.
+//! than anyone can tell. `Ask` blocks for as long as the voice speaks,
+//! which is the point.
 
+use crate::audio::RecordOptions;
+use crate::booth::{Booth, BoothError, Notice, Started};
 use crate::rehearsal::hands_free::{AnswerKey, Answering, Interviewer, Seen, Step, Turn};
 use crate::rehearsal::Phase;
-use crate::session::RunView;
+use crate::session::{Action, RunView, Update};
+use crate::store::TakeRow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -35,25 +40,32 @@ pub fn answering(view: &RunView) -> Option<Answering> {
     })
 }
 
-/// Where hands-free happens: each method does one [`Step`].
+/// Where hands-free is seen and heard: the voice and the screen.
 pub trait Room {
-    /// The run and the take as they are now (`now_ms` as given).
-    fn seen(&mut self, now_ms: u64) -> Seen;
-    /// Says `text` and returns once the voice has ended (at once without
-    /// a voice); false when it was stopped before the end.
+    /// Says `text` (the question or follow-up up now) and returns once the
+    /// voice has ended (at once without a voice); false when it was
+    /// stopped before the end.
     fn ask(&mut self, text: &str) -> bool;
-    /// Starts recording the answer `key`, if it is still the one up; false
-    /// when it is not, or the microphone failed (the room says why).
-    fn start_recording(&mut self, key: AnswerKey) -> bool;
-    /// Stops the take, if one is recording.
-    fn stop_recording(&mut self);
     /// Says the time-up line.
     fn say_time_up(&mut self);
-    /// Moves the run on from the answer `key`, if it is still the one up.
-    fn next(&mut self, key: AnswerKey);
-    /// Whose turn it is: on each change (a countdown's included), and again
-    /// after the steps of a turn were done.
-    fn show(&mut self, turn: Turn);
+    /// Whose turn it is, and whether a take is recording: on each change (a
+    /// countdown's included), and again after the steps of a turn.
+    fn show(&mut self, turn: Turn, recording: bool);
+    /// A take began recording.
+    fn recording(&mut self, _started: &Started) {}
+    /// A take was filed: stopped by hands-free, or ended by itself
+    /// (`by_itself`: the microphone lost, the disk full).
+    fn recorded(&mut self, _take: &TakeRow, _by_itself: bool) {}
+    /// The run moved on from an answer.
+    fn moved_on(&mut self, _update: &Update) {}
+    /// Something could not be done (no microphone, the run could not be
+    /// saved); hands-free goes on.
+    fn trouble(&mut self, problem: &BoothError);
+    /// The work after a take told something (a take's figures).
+    fn told(&mut self, _notice: Notice) {}
+    /// Called at every look, for a room that keeps the run saved itself
+    /// (the terminal has no ticker thread).
+    fn poll(&mut self, _booth: &Booth) {}
 }
 
 /// What ends [`drive`], and asks the candidate's "Stay".
@@ -66,26 +78,43 @@ pub struct Controls {
     pub stay: AtomicBool,
 }
 
-/// Runs hands-free until `controls.stop` is set, or (with `until_assessed`)
-/// until the run has no answer to give (the assessment, or its end).
-pub fn drive(room: &mut dyn Room, mut interviewer: Interviewer, controls: &Controls, until_assessed: bool) {
+/// How [`drive`] records, and when it ends.
+#[derive(Debug, Clone, Default)]
+pub struct Drive {
+    /// The microphone and quality of the takes.
+    pub record: RecordOptions,
+    /// End once the run has no answer to give (its assessment, or its
+    /// end); else only on `controls.stop`.
+    pub until_assessed: bool,
+}
+
+/// Runs hands-free until `controls.stop` is set, or (with
+/// `until_assessed`) until the run has no answer to give.
+pub fn drive(booth: &Booth, room: &mut dyn Room, mut interviewer: Interviewer, controls: &Controls, how: &Drive) {
     let start = Instant::now();
     let now = || start.elapsed().as_millis() as u64;
-    let mut shown: Option<Turn> = None;
+    let mut shown: Option<(Turn, bool)> = None;
     let mut began = false;
     while !controls.stop.load(Ordering::Acquire) {
         if controls.stay.swap(false, Ordering::AcqRel) {
             interviewer.stay();
         }
-        let seen = room.seen(now());
+        room.poll(booth);
+        if let Some(reaped) = booth.reap_take() {
+            match reaped {
+                Ok(take) => room.recorded(&take, true),
+                Err(e) => room.trouble(&e),
+            }
+        }
+        let seen = seen(booth, now());
         let answering = seen.answer.is_some();
         let steps = interviewer.step(&seen);
-        let turn = interviewer.turn(now());
+        let turn = (interviewer.turn(now()), booth.is_recording());
         if shown != Some(turn) {
-            room.show(turn);
+            room.show(turn.0, turn.1);
             shown = Some(turn);
         }
-        if until_assessed && began && !answering {
+        if how.until_assessed && began && !answering {
             return;
         }
         began |= answering;
@@ -106,21 +135,79 @@ pub fn drive(room: &mut dyn Room, mut interviewer: Interviewer, controls: &Contr
                     std::thread::sleep(AFTER_VOICE);
                 }
                 Step::StartRecording(key) => {
-                    if !room.start_recording(key) {
+                    if !start_recording(booth, room, controls, &how.record, key) {
                         // The room said why; hands-free waits for the
                         // candidate (N moves on, Space tries again).
                         break;
                     }
                 }
-                Step::StopRecording => room.stop_recording(),
+                Step::StopRecording => stop_recording(booth, room),
                 Step::SayTimeUp => room.say_time_up(),
-                Step::Next(key) => room.next(key),
+                Step::Next(key) => next(booth, room, key),
             }
         }
         // Shown again once its steps are done: the same turn, now with the
         // take started or stopped.
-        let turn = interviewer.turn(now());
-        room.show(turn);
+        let turn = (interviewer.turn(now()), booth.is_recording());
+        room.show(turn.0, turn.1);
         shown = Some(turn);
+    }
+}
+
+/// The run and the take as they are now.
+fn seen(booth: &Booth, now_ms: u64) -> Seen {
+    let view = booth.with_session(|s| Ok::<_, BoothError>(s.view())).ok().flatten();
+    Seen { now_ms, answer: view.as_ref().and_then(answering), recording: booth.heard() }
+}
+
+/// Records the answer `key`, if it is still the one up; false when it is
+/// not, or the microphone failed (the room is told why).
+fn start_recording(booth: &Booth, room: &mut dyn Room, controls: &Controls, options: &RecordOptions, key: AnswerKey) -> bool {
+    if controls.stop.load(Ordering::Acquire) {
+        return false;
+    }
+    match booth.start_take(options, Some(key)) {
+        // Turned off while the microphone opened: not ours to keep.
+        Ok(_) if controls.stop.load(Ordering::Acquire) => {
+            stop_recording(booth, room);
+            false
+        }
+        Ok(started) => {
+            room.recording(&started);
+            true
+        }
+        Err(BoothError::MovedOn) => false,
+        Err(e) => {
+            room.trouble(&e);
+            false
+        }
+    }
+}
+
+fn stop_recording(booth: &Booth, room: &mut dyn Room) {
+    match booth.stop_take() {
+        Ok(Some(take)) => room.recorded(&take, false),
+        Ok(None) => {}
+        Err(e) => room.trouble(&e),
+    }
+}
+
+/// Moves the run on from the answer `key`, if it is still the one up (the
+/// candidate may have moved on by hand meanwhile), once the main answer's
+/// takes are analysed: the probes follow how it sounded.
+fn next(booth: &Booth, room: &mut dyn Room, key: AnswerKey) {
+    booth.settle_answer(&mut |notice| room.told(notice));
+    let moved = booth.with_session(|s| {
+        let up = s.view().as_ref().and_then(answering).is_some_and(|a| a.key == key);
+        if up {
+            s.act(Action::Next).map(Some).map_err(BoothError::from)
+        } else {
+            Ok(None)
+        }
+    });
+    match moved {
+        Ok(Some(update)) => room.moved_on(&update),
+        Ok(None) => {}
+        Err(e) => room.trouble(&e),
     }
 }

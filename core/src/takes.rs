@@ -9,7 +9,7 @@
 use crate::audio::peaks::peaks_path;
 use crate::audio::wavfile::{self, PART_SUFFIX};
 use crate::fsutil;
-use crate::store::{Store, StoreError, TakeResult};
+use crate::store::{Store, StoreError, TakeResult, TakeStatus};
 use chrono::{DateTime, Local};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -81,8 +81,8 @@ pub struct RecoveryReport {
 /// Takes the data folder's lock first: a folder another process is
 /// writing to (the window, recording) is refused, not raced.
 pub fn recover_in(data_dir: &Path) -> Result<RecoveryReport, RecoverError> {
-    let _lock = crate::lock::DataLock::acquire(data_dir, "mockloop recover")?;
-    let mut store = Store::open_in(data_dir)?;
+    let lock = crate::lock::DataLock::acquire(data_dir, "mockloop recover")?;
+    let mut store = Store::open_in(&lock)?;
     Ok(recover_with(&mut store, data_dir))
 }
 
@@ -148,7 +148,7 @@ pub fn recover_with(store: &mut Store, data_dir: &Path) -> RecoveryReport {
         let result = match wavfile::inspect(&path) {
             Ok(info) => interrupted(&info, INTERRUPTED),
             Err(_) => TakeResult {
-                status: "interrupted".into(),
+                status: TakeStatus::Interrupted,
                 error: Some("mockloop stopped before any of this take reached the disk".into()),
                 ..TakeResult::default()
             },
@@ -169,7 +169,7 @@ fn interrupted(info: &wavfile::WavInfo, why: &str) -> TakeResult {
         duration_ms: info.duration_ms(),
         sample_rate: info.sample_rate,
         bytes: info.bytes,
-        status: "interrupted".into(),
+        status: TakeStatus::Interrupted,
         error: Some(why.into()),
         ..TakeResult::default()
     }

@@ -53,10 +53,12 @@ pub struct VoiceSettings {
 impl VoiceSettings {
     /// Checks the ranges, in the user's terms.
     pub fn validate(&self) -> Result<(), VoiceError> {
-        for (what, v) in [("rate", self.rate), ("volume", self.volume)] {
-            if !(-100..=100).contains(&v) {
+        let limits = &crate::limits::LIMITS;
+        for (what, v, range) in [("rate", self.rate, limits.voice_rate), ("volume", self.volume, limits.voice_volume)] {
+            if !range.contains(v.into()) {
                 return Err(VoiceError::BadSetting(format!(
-                    "the voice's {what} must be between -100 and 100, not {v}"
+                    "the voice's {what} must be between {} and {}, not {v}",
+                    range.min, range.max
                 )));
             }
         }

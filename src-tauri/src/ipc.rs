@@ -4,61 +4,14 @@
 //! TypeScript, `ui/src/lib/bindings.ts`, which nothing writes by hand. The
 //! test `bindings_are_current` fails when that file is stale (`make
 //! bindings` writes it), and `build.rs` permits exactly the listed
-//! commands. Events are sent only through these types, so a name or a
-//! payload can never differ between the two sides.
+//! commands. The events are declared in `events.rs`.
 
-use crate::{app, delivery, hands_free, recording, stories, voice};
-use mockloop_core::audio::RecorderStatus;
-use mockloop_core::session::Update;
-use mockloop_core::store::TakeRow;
-use serde::Serialize;
+use crate::commands::{folder, hands_free, run, stories, takes, voice};
+use crate::events::{
+    AnalysisProgress, HandsFreeNotice, HandsFreeTurn, RecordEnded, RecordStatus, RunError, RunSaved, RunTick,
+    TakeAnalyzed,
+};
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
-
-/// The active run's countdowns and what happened since the last tick
-/// (every 200 ms while a run is open).
-#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
-pub struct RunTick(pub Update);
-
-/// Saving the run's progress failed; the app keeps trying at every tick.
-#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
-pub struct RunError(pub String);
-
-/// Saving works again after a [`RunError`].
-#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
-pub struct RunSaved;
-
-/// The level meter and length of the take being recorded (20 Hz).
-#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
-pub struct RecordStatus(pub RecorderStatus);
-
-/// A take ended by itself (length reached, microphone lost, disk full),
-/// filed as this row; the window says why and leaves the recording state.
-#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
-pub struct RecordEnded(pub TakeRow);
-
-/// A take's delivery was analysed (or found unreadable): its row, with the
-/// measures.
-#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
-pub struct TakeAnalyzed(pub TakeRow);
-
-/// How far the analysis of takes is (after each take, and once at start).
-#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
-pub struct AnalysisProgress(pub delivery::Progress);
-
-/// Hands-free: whose turn it is now (on each change, and each step of a
-/// countdown).
-#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
-pub struct HandsFreeTurn(pub hands_free::TurnNow);
-
-/// Hands-free could not do something (no voice, no microphone), in words;
-/// the round goes on.
-#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
-pub struct HandsFreeNotice {
-    /// It is about the voice (there is none: questions are shown only).
-    pub voice: bool,
-    /// What happened.
-    pub message: String,
-}
 
 /// Expands the list in `command_list.rs` into tauri-specta's commands.
 macro_rules! window_commands {
@@ -83,9 +36,13 @@ pub fn builder() -> Builder<tauri::Wry> {
             HandsFreeTurn,
             HandsFreeNotice
         ])
-        // A failed command rejects its promise with the error in words, as
-        // `invoke` does; the window shows that text.
+        // A failed command rejects its promise with its `CommandError`
+        // (a kind and words), as `invoke` does.
         .error_handling(ErrorHandlingMode::Throw)
+        // What the settings screen offers, from the core's own ranges.
+        .constant("LIMITS", mockloop_core::limits::LIMITS)
+        // The error a rejected promise carries, named for the window.
+        .typ::<crate::error::CommandError>()
         // Every integer that crosses is a row id, a count, a position, a
         // size in bytes or a duration in milliseconds: far below 2^53. And
         // JSON carries numbers, which the webview parses as doubles

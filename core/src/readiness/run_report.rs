@@ -30,8 +30,7 @@ impl RunReport {
     pub fn load(store: &Store, run_id: i64) -> Result<Self, StoreError> {
         let run = store.run_summary(run_id)?;
         let rounds = store.round_results(run_id)?;
-        let mut takes: Vec<TakeRow> = store.takes()?.into_iter().filter(|t| t.run_id == Some(run_id)).collect();
-        takes.sort_by_key(|t| t.id);
+        let takes = store.run_takes(run_id)?;
         let mut stories: Vec<Story> = Vec::new();
         for id in takes.iter().filter_map(|t| t.story_id) {
             if !stories.iter().any(|s| s.id == id) {
@@ -47,7 +46,7 @@ impl RunReport {
     /// (the report only reads: nothing is stored). A file that cannot be
     /// read stays "not analysed yet".
     pub fn analyze_missing(&mut self, data_dir: &std::path::Path) {
-        for take in self.takes.iter_mut().filter(|t| t.delivery.is_none() && t.status != "recording") {
+        for take in self.takes.iter_mut().filter(|t| t.delivery.is_none() && t.status != crate::store::TakeStatus::Recording) {
             if let Ok(path) = crate::takes::take_path(data_dir, &take.path) {
                 take.delivery = crate::analysis::analyze_file(&path).ok();
             }

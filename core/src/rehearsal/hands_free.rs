@@ -13,6 +13,7 @@
 //! interviewer saying so → the next probe is asked → after the last, the
 //! assessment, where hands-free waits until the next round begins.
 
+use crate::limits::LIMITS;
 use serde::{Deserialize, Serialize};
 
 /// How long "Moving on in 3 s" lasts before the answer ends.
@@ -33,20 +34,28 @@ pub struct SilenceRule {
 
 impl Default for SilenceRule {
     fn default() -> Self {
-        Self { quiet_seconds: 5, after_speech_seconds: 20 }
+        let whole = |d: i32| u32::try_from(d).unwrap_or_default();
+        Self {
+            quiet_seconds: whole(LIMITS.quiet_seconds.default),
+            after_speech_seconds: whole(LIMITS.after_speech_seconds.default),
+        }
     }
 }
 
 impl SilenceRule {
     /// Refuses a rule no answer could meet sensibly, in words.
     pub fn validate(&self) -> Result<(), String> {
-        if !(1..=60).contains(&self.quiet_seconds) {
-            return Err(format!("the silence that ends an answer must be 1 to 60 seconds, not {}", self.quiet_seconds));
-        }
-        if self.after_speech_seconds > 600 {
+        let (quiet, after) = (LIMITS.quiet_seconds, LIMITS.after_speech_seconds);
+        if !quiet.contains(self.quiet_seconds.into()) {
             return Err(format!(
-                "the speech an answer needs before silence ends it must be at most 600 seconds, not {}",
-                self.after_speech_seconds
+                "the silence that ends an answer must be {} to {} seconds, not {}",
+                quiet.min, quiet.max, self.quiet_seconds
+            ));
+        }
+        if !after.contains(self.after_speech_seconds.into()) {
+            return Err(format!(
+                "the speech an answer needs before silence ends it must be at most {} seconds, not {}",
+                after.max, self.after_speech_seconds
             ));
         }
         Ok(())

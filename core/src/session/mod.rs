@@ -17,7 +17,7 @@ use crate::lock::{DataLock, LockError};
 use crate::loops::{Catalog, ChecklistItem, Loop};
 use crate::paths;
 use crate::rehearsal::{format_remaining, Phase, PlanError, Rehearsal, RunEvent, RunPlan, Thresholds, Timer};
-use crate::store::{Draft, NewTake, Rating, Store, StoreError, TakeResult, TakeRow};
+use crate::store::{Draft, NewTake, Rating, Store, StoreError, TakeResult, TakeRow, TakeStatus};
 use crate::takes::{self, RecoveryReport};
 use chrono::{Local, Utc};
 use serde::{Deserialize, Serialize};
@@ -194,7 +194,16 @@ pub struct Session {
     active: Option<Active>,
     recovered: RecoveryReport,
     data_dir: PathBuf,
-    _lock: DataLock,
+    lock: DataLock,
+}
+
+/// Why a data folder did not open, with its lock, still held.
+#[derive(Debug)]
+pub struct OpenFailure {
+    /// Why.
+    pub error: SessionError,
+    /// The folder's lock, which the caller keeps or lets go.
+    pub lock: DataLock,
 }
 
 impl Session {
@@ -204,18 +213,27 @@ impl Session {
     /// (see [`Self::recovered`]).
     pub fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
         let lock = DataLock::acquire(data_dir, "the mockloop window")?;
-        Self::open_locked(data_dir, clock, lock)
+        Self::open_locked(clock, lock).map_err(|failed| failed.error)
     }
 
-    /// [`Self::open`] with the folder already locked by the caller.
-    pub fn open_locked(data_dir: &Path, clock: Arc<dyn Clock>, lock: DataLock) -> Result<Self> {
-        let mut store = Store::open_in(data_dir)?;
-        store.check()?;
-        let recovered = takes::recover_with(&mut store, data_dir);
-        // Stories deleted a day ago or more are past Undo: gone for good.
-        store.purge_deleted_stories(Utc::now() - chrono::Duration::days(1))?;
-        let catalog = Catalog::load(Some(&paths::loops_dir(data_dir)));
-        let data_dir = data_dir.to_path_buf();
+    /// [`Self::open`] with the folder already locked by the caller. On
+    /// failure the lock comes back with the error, never let go meanwhile:
+    /// no other process can take the folder between a failed open and
+    /// what the caller does next (say, setting a damaged database aside).
+    pub fn open_locked(clock: Arc<dyn Clock>, lock: DataLock) -> std::result::Result<Self, OpenFailure> {
+        let opened = Store::open_in(&lock).and_then(|mut store| {
+            store.check()?;
+            let recovered = takes::recover_with(&mut store, lock.dir());
+            // Stories deleted a day ago or more are past Undo: gone for good.
+            store.purge_deleted_stories(clock.wall() - chrono::Duration::days(1))?;
+            Ok((store, recovered))
+        });
+        let (store, recovered) = match opened {
+            Ok(opened) => opened,
+            Err(e) => return Err(OpenFailure { error: e.into(), lock }),
+        };
+        let data_dir = lock.dir().to_path_buf();
+        let catalog = Catalog::load(Some(&paths::loops_dir(&data_dir)));
         Ok(Self {
             catalog,
             store,
@@ -224,18 +242,18 @@ impl Session {
             active: None,
             recovered,
             data_dir,
-            _lock: lock,
+            lock,
         })
     }
 
     /// Sets a damaged database aside (renamed, with its journal files, to
-    /// `mockloop.sqlite3.damaged-<time>`), so the next [`Self::open`] starts
-    /// a fresh one; recordings and loops stay where they are. Returns the
-    /// new name of the set-aside file. Holds the folder's lock meanwhile.
-    pub fn set_aside_database(data_dir: &Path) -> Result<PathBuf> {
-        let _lock = DataLock::acquire(data_dir, "mockloop (setting a damaged database aside)")?;
+    /// `mockloop.sqlite3.damaged-<time>`), so the next open starts a fresh
+    /// one; recordings and loops stay where they are. Returns the new name
+    /// of the set-aside file. Needs the folder's lock in hand.
+    pub fn set_aside_database(lock: &DataLock, clock: &dyn Clock) -> Result<PathBuf> {
+        let data_dir = lock.dir();
         let db = data_dir.join(crate::store::DB_FILE);
-        let stamp = Local::now().format("%Y%m%d-%H%M%S");
+        let stamp = clock.wall().with_timezone(&Local).format("%Y%m%d-%H%M%S");
         let aside = data_dir.join(format!("{}.damaged-{stamp}", crate::store::DB_FILE));
         for suffix in ["", "-wal", "-shm"] {
             let from = PathBuf::from(format!("{}{suffix}", db.display()));
@@ -247,6 +265,18 @@ impl Session {
         }
         crate::fsutil::sync_dir(data_dir).map_err(|e| StoreError::File(e.to_string()))?;
         Ok(aside)
+    }
+
+    /// Gives the folder's lock back, closing the session (the database is
+    /// closed first): how a shell reopens the folder without letting go of
+    /// it.
+    pub fn into_lock(self) -> DataLock {
+        self.lock
+    }
+
+    /// The clock the session runs on.
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.clock
     }
 
     /// The data folder.
@@ -310,7 +340,7 @@ impl Session {
         let lp = self.catalog.get(&plan.loop_id).ok_or_else(|| SessionError::UnknownLoop(plan.loop_id.clone()))?;
         let now = self.clock.now();
         let engine = Rehearsal::start(plan, self.thresholds.clone(), now);
-        let run_id = self.store.create_run(lp, &engine, Utc::now())?;
+        let run_id = self.store.create_run(lp, &engine, self.clock.wall())?;
         let story = self.story_title(engine.plan());
         self.active = Some(Active { run_id, engine, last_saved: now, story });
         self.view().ok_or(SessionError::NoActiveRun)
@@ -389,7 +419,7 @@ impl Session {
             given_ms,
             speaking_seconds,
         };
-        let since = Utc::now() - chrono::Duration::days(crate::rehearsal::probes::HISTORY_DAYS);
+        let since = self.clock.wall() - chrono::Duration::days(crate::rehearsal::probes::HISTORY_DAYS);
         let ratings = self.store.item_ratings_since(&lp.id, since)?;
         Ok(Some(crate::rehearsal::probes::choose(lp, question, &answer, &ratings)))
     }
@@ -403,7 +433,7 @@ impl Session {
         let takes = self.store.answer_takes(view.run_id, view.round_number - 1, &view.question_id, None)?;
         Ok(takes
             .into_iter()
-            .filter(|t| t.status != "recording" && t.delivery.is_none() && t.delivery_error.is_none())
+            .filter(|t| t.status != TakeStatus::Recording && t.delivery.is_none() && t.delivery_error.is_none())
             .filter_map(|t| Some((t.id, takes::take_path(&self.data_dir, &t.path).ok()?)))
             .collect())
     }
@@ -437,7 +467,7 @@ impl Session {
     ) -> Result<()> {
         let (run_id, position) = self.target_round(round)?;
         let (checked, not_asked) = self.checked_ratings(run_id, position, ratings, not_asked)?;
-        self.store.save_assessment(run_id, position, &checked, &not_asked, note, Utc::now())?;
+        self.store.save_assessment(run_id, position, &checked, &not_asked, note, self.clock.wall())?;
         Ok(())
     }
 
@@ -454,7 +484,7 @@ impl Session {
     ) -> Result<()> {
         let (run_id, position) = self.target_round(round)?;
         let (checked, not_asked) = self.checked_ratings(run_id, position, ratings, not_asked)?;
-        self.store.save_draft(run_id, position, &checked, &not_asked, note, Utc::now())?;
+        self.store.save_draft(run_id, position, &checked, &not_asked, note, self.clock.wall())?;
         Ok(())
     }
 
@@ -539,7 +569,7 @@ impl Session {
             return Err(SessionError::NotAnswering);
         }
         let probe = view.probe_index;
-        let name = takes::take_file_name(Local::now(), &view.loop_id, &view.round_id, &view.question_id, probe);
+        let name = takes::take_file_name(self.clock.wall().with_timezone(&Local), &view.loop_id, &view.round_id, &view.question_id, probe);
         let dir = takes::takes_dir(&self.data_dir);
         crate::fsutil::create_private_dir(&dir)
             .map_err(|e| StoreError::File(format!("cannot create {}: {e}", dir.display())))?;
@@ -564,7 +594,7 @@ impl Session {
             // A run practising a story: the take tells that story.
             story_id: self.active.as_ref().and_then(|a| a.engine.plan().story_id),
         };
-        let id = self.store.insert_take(&new_take, Utc::now())?;
+        let id = self.store.insert_take(&new_take, self.clock.wall())?;
         Ok((id, dir.join(name)))
     }
 
@@ -580,11 +610,10 @@ impl Session {
                 dropped_samples: summary.dropped_samples,
                 stream_errors: summary.stream_errors,
                 status: match summary.outcome {
-                    Outcome::Complete | Outcome::SizeLimit => "complete",
-                    Outcome::DeviceLost => "device_lost",
-                    Outcome::WriteFailed => "write_failed",
-                }
-                .into(),
+                    Outcome::Complete | Outcome::SizeLimit => TakeStatus::Complete,
+                    Outcome::DeviceLost => TakeStatus::DeviceLost,
+                    Outcome::WriteFailed => TakeStatus::WriteFailed,
+                },
                 error: summary.error.clone(),
             },
             Err(why) => {
@@ -599,7 +628,7 @@ impl Session {
                     duration_ms: info.map_or(0, |i| i.duration_ms()),
                     sample_rate: info.map_or(0, |i| i.sample_rate),
                     bytes: info.map_or(0, |i| i.bytes),
-                    status: "write_failed".into(),
+                    status: TakeStatus::WriteFailed,
                     error: Some(why),
                     ..TakeResult::default()
                 }
@@ -624,7 +653,7 @@ impl Session {
         result: std::result::Result<&crate::analysis::Delivery, &str>,
     ) -> Result<()> {
         match self.store.take(take_id) {
-            Ok(_) => Ok(self.store.save_delivery(take_id, result, Utc::now())?),
+            Ok(_) => Ok(self.store.save_delivery(take_id, result, self.clock.wall())?),
             Err(crate::store::StoreError::NotFound(_)) => Ok(()),
             Err(e) => Err(e.into()),
         }
@@ -688,7 +717,7 @@ impl Session {
     fn persist(&mut self, events: &[RunEvent], now: Duration) -> Result<()> {
         let Some(active) = self.active.as_mut() else { return Ok(()) };
         let snapshot = active.engine.snapshot(now);
-        self.store.save_progress(active.run_id, events, &snapshot, Utc::now())?;
+        self.store.save_progress(active.run_id, events, &snapshot, self.clock.wall())?;
         active.last_saved = now;
         Ok(())
     }

@@ -5,7 +5,6 @@ use super::{Result, RunView, Session, SessionError};
 use crate::rehearsal::RunPlan;
 use crate::store::{Rating, StoreError, TakeRow};
 use crate::stories::{self, CheckResult, Coverage, Story, StoryInput, MAX_TITLE};
-use chrono::Utc;
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -56,7 +55,7 @@ impl Session {
             None => Vec::new(),
         };
         let input = self.checked_story(input, &had)?;
-        let id = self.store.write_story(id, &input, Utc::now())?;
+        let id = self.store.write_story(id, &input, self.clock.wall())?;
         Ok(self.store.story(id)?)
     }
 
@@ -103,7 +102,7 @@ impl Session {
     /// Deletes a story; [`Self::restore_story`] undoes it (until a session
     /// opens a day later). Its takes stay, unlinked while it is deleted.
     pub fn delete_story(&mut self, id: i64) -> Result<()> {
-        Ok(self.store.delete_story(id, Utc::now())?)
+        Ok(self.store.delete_story(id, self.clock.wall())?)
     }
 
     /// Stories deleted in the last day, which can still be brought back.
@@ -119,7 +118,7 @@ impl Session {
 
     /// Links a take to the story it told, or (`None`) to none.
     pub fn link_take(&mut self, take_id: i64, story_id: Option<i64>) -> Result<TakeRow> {
-        self.store.link_take(take_id, story_id, Utc::now())?;
+        self.store.link_take(take_id, story_id, self.clock.wall())?;
         Ok(self.store.take(take_id)?)
     }
 

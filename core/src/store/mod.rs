@@ -15,6 +15,7 @@ mod stories;
 mod takes;
 
 use crate::fsutil;
+use crate::lock::DataLock;
 use crate::loops::Loop;
 use crate::rehearsal::{Phase, Rehearsal, RunEvent};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 pub use drafts::Draft;
 pub use history::{AnswerEvent, DeliveryEvent, RatingEvent, RoundEvent, StoredHistory};
 pub use schema::{current_version, MIGRATIONS};
-pub use takes::{NewTake, TakeResult, TakeRow};
+pub use takes::{NewTake, TakeResult, TakeRow, TakeStatus};
 
 /// The database file's name inside the data dir.
 pub const DB_FILE: &str = "mockloop.sqlite3";
@@ -41,6 +42,17 @@ pub enum StoreError {
         /// Its schema version.
         found: i64,
         /// The newest this build understands.
+        supported: i64,
+    },
+    /// The file was written by an older mockloop, and this command only
+    /// reads: upgrading it is for a command that writes.
+    #[error("{path} was written by an older version of mockloop (schema {found}; this build reads {supported}); it was left untouched: open the mockloop app once to upgrade it")]
+    TooOld {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The version this build reads.
         supported: i64,
     },
     /// The file is not a database, or is damaged.
@@ -209,6 +221,21 @@ fn round_row(conn: &Connection, path: &Path, run_id: i64, position: usize) -> Re
     .ok_or_else(|| StoreError::NotFound(format!("round {} of run {run_id}", position.saturating_add(1))))
 }
 
+/// Fails when a row points at a row that is not there (`PRAGMA
+/// foreign_key_check`): a migration that rebuilt a table ran with foreign
+/// keys off, and must leave none behind.
+fn dangling_references(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let dangling: Option<String> =
+        tx.query_row("PRAGMA foreign_key_check", [], |r| r.get::<_, String>(0)).optional()?;
+    match dangling {
+        None => Ok(()),
+        Some(table) => Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+            Some(format!("a row of {table} points at a row that is gone")),
+        )),
+    }
+}
+
 /// A position as SQLite stores it; positions past `i64::MAX` (only ever
 /// from hostile input) match nothing rather than wrap.
 fn pos(position: usize) -> i64 {
@@ -216,22 +243,18 @@ fn pos(position: usize) -> i64 {
 }
 
 impl Store {
-    /// Opens (creating if needed) `<data_dir>/mockloop.sqlite3`. A data
-    /// folder this creates is private to the user.
-    pub fn open_in(data_dir: &Path) -> Result<Self> {
-        if let Err(e) = fsutil::create_private_dir(data_dir) {
-            return Err(StoreError::Sqlite {
-                path: data_dir.to_path_buf(),
-                source: rusqlite::Error::InvalidPath(format!("cannot create the data folder: {e}").into()),
-            });
-        }
-        Self::open(&data_dir.join(DB_FILE))
+    /// Opens (creating if needed) the database of the data folder `lock`
+    /// holds, for writing, and migrates it. Only the holder of a folder's
+    /// lock can get a store that writes: readers use
+    /// [`Self::open_read_only`].
+    pub fn open_in(lock: &DataLock) -> Result<Self> {
+        Self::open(&lock.dir().join(DB_FILE))
     }
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// A damaged file, one another program holds locked, and one written by
     /// a newer mockloop are refused before anything is written to them.
-    pub fn open(path: &Path) -> Result<Self> {
+    fn open(path: &Path) -> Result<Self> {
         let conn = Connection::open(path).map_err(|e| classify(path, e))?;
         // Short: a lock held by another program is reported, not waited out.
         conn.busy_timeout(std::time::Duration::from_millis(1500)).map_err(|e| classify(path, e))?;
@@ -252,6 +275,35 @@ impl Store {
         let mut store = Self { conn, path: path.to_path_buf() };
         store.migrate(found)?;
         Ok(store)
+    }
+
+    /// Opens the data folder's database for reading only, without its lock:
+    /// nothing is created, migrated or switched, so a report can run beside
+    /// a window that has the folder open. A folder with no database reads
+    /// as one with nothing in it (an empty database in memory). A database
+    /// of another schema than this build's is refused in words, untouched:
+    /// a newer one needs a newer mockloop, an older one is upgraded by
+    /// opening the app (or any command that writes) once.
+    pub fn open_read_only(data_dir: &Path) -> Result<Self> {
+        let path = data_dir.join(DB_FILE);
+        if !path.exists() {
+            let conn = Connection::open_in_memory().map_err(|e| classify(&path, e))?;
+            let mut store = Self { conn, path };
+            store.migrate(0)?;
+            return Ok(store);
+        }
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
+        conn.busy_timeout(std::time::Duration::from_millis(1500)).map_err(|e| classify(&path, e))?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| classify(&path, e))?;
+        let supported = current_version();
+        if found > supported {
+            return Err(StoreError::TooNew { path, found, supported });
+        }
+        if found < supported {
+            return Err(StoreError::TooOld { path, found, supported });
+        }
+        Ok(Self { conn, path })
     }
 
     /// Trades durability for speed on this connection: commits are no
@@ -297,12 +349,22 @@ impl Store {
                 continue; // already applied
             }
             let path = self.path.clone();
+            let rebuild = schema::REBUILDS.contains(&to);
+            if rebuild {
+                // Outside the transaction: SQLite ignores it inside one.
+                self.conn.pragma_update(None, "foreign_keys", false).map_err(|e| classify(&path, e))?;
+            }
             let tx = self.conn.transaction().map_err(|e| classify(&path, e))?;
             let applied = tx
                 .execute_batch(migration)
                 .and_then(|()| schema::after(&tx, to))
+                .and_then(|()| dangling_references(&tx))
                 .and_then(|()| tx.pragma_update(None, "user_version", to));
-            applied.and_then(|()| tx.commit()).map_err(|e| classify(&path, e))?;
+            let committed = applied.and_then(|()| tx.commit()).map_err(|e| classify(&path, e));
+            if rebuild {
+                self.conn.pragma_update(None, "foreign_keys", true).map_err(|e| classify(&path, e))?;
+            }
+            committed?;
         }
         Ok(())
     }

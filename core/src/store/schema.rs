@@ -149,7 +149,48 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX take_stories_by_story ON take_stories(story_id);
     "#,
+    // 6: a take's status is one of five names (`TakeStatus`), held by a
+    // CHECK. SQLite adds a CHECK only by rebuilding the table, which runs
+    // with foreign keys off (see `REBUILDS`) so the takes' delivery and
+    // story rows are kept; a status no build ever wrote becomes
+    // `write_failed`, which still plays what reached the disk.
+    r#"
+    CREATE TABLE takes_new (
+        id              INTEGER PRIMARY KEY,
+        run_id          INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+        round_position  INTEGER,
+        question_id     TEXT,
+        probe_index     INTEGER,
+        path            TEXT NOT NULL UNIQUE,
+        created_at      TEXT NOT NULL,
+        duration_ms     INTEGER NOT NULL DEFAULT 0,
+        sample_rate     INTEGER NOT NULL DEFAULT 0,
+        bytes           INTEGER NOT NULL DEFAULT 0,
+        dropped_samples INTEGER NOT NULL DEFAULT 0,
+        stream_errors   INTEGER NOT NULL DEFAULT 0,
+        status          TEXT NOT NULL DEFAULT 'recording'
+            CHECK (status IN ('recording', 'complete', 'interrupted', 'device_lost', 'write_failed')),
+        error           TEXT
+    );
+    INSERT INTO takes_new
+        SELECT id, run_id, round_position, question_id, probe_index, path, created_at, duration_ms, sample_rate,
+               bytes, dropped_samples, stream_errors,
+               CASE WHEN status IN ('recording', 'complete', 'interrupted', 'device_lost', 'write_failed')
+                    THEN status ELSE 'write_failed' END,
+               error
+        FROM takes;
+    DROP TABLE takes;
+    ALTER TABLE takes_new RENAME TO takes;
+    CREATE INDEX takes_by_question ON takes(question_id, created_at);
+    CREATE INDEX takes_by_status ON takes(status);
+    CREATE INDEX takes_by_run ON takes(run_id);
+    "#,
 ];
+
+/// The migrations that rebuild a table other tables point at: they run
+/// with foreign keys off (SQLite's own procedure for changing a table),
+/// and the references are checked before they commit.
+pub const REBUILDS: &[i64] = &[6];
 
 /// What a migration needs beyond SQL, run in its transaction after it.
 ///

@@ -177,11 +177,11 @@ impl Store {
         Ok(())
     }
 
-    /// Removes for good the stories deleted before `before` (their
+    /// Removes for good the stories deleted at `before` or earlier (their
     /// competencies and take links go with them; the takes stay).
     pub fn purge_deleted_stories(&mut self, before: DateTime<Utc>) -> Result<usize> {
         self.conn
-            .execute("DELETE FROM stories WHERE deleted_at IS NOT NULL AND deleted_at < ?1", [stamp(before)])
+            .execute("DELETE FROM stories WHERE deleted_at IS NOT NULL AND deleted_at <= ?1", [stamp(before)])
             .map_err(|e| self.sql(e))
     }
 

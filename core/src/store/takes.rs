@@ -24,6 +24,59 @@ pub struct NewTake {
     pub story_id: Option<i64>,
 }
 
+/// Where a take is in its life. Stored as its snake_case name, which a
+/// CHECK in the schema holds to these five (migration 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TakeStatus {
+    /// Being recorded now (or, at start-up, left open by a crash).
+    #[default]
+    Recording,
+    /// Closed normally (stopped, or at the size a WAV header can describe).
+    Complete,
+    /// Cut short by a crash, and repaired up to its last whole frame.
+    Interrupted,
+    /// The microphone went away; what came before is kept.
+    DeviceLost,
+    /// The disk refused a write; what reached it is kept.
+    WriteFailed,
+}
+
+impl TakeStatus {
+    /// Every status, in the order of the schema's CHECK.
+    pub const ALL: [Self; 5] = [Self::Recording, Self::Complete, Self::Interrupted, Self::DeviceLost, Self::WriteFailed];
+
+    /// The name stored in the database (and sent to the window).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Recording => "recording",
+            Self::Complete => "complete",
+            Self::Interrupted => "interrupted",
+            Self::DeviceLost => "device_lost",
+            Self::WriteFailed => "write_failed",
+        }
+    }
+
+    /// The status a stored name stands for.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+impl rusqlite::ToSql for TakeStatus {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+
+impl rusqlite::types::FromSql for TakeStatus {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let name = value.as_str()?;
+        Self::parse(name).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown take status {name:?}").into()))
+    }
+}
+
 /// What a take holds once it is closed.
 #[derive(Debug, Clone, Default)]
 pub struct TakeResult {
@@ -37,8 +90,8 @@ pub struct TakeResult {
     pub dropped_samples: u64,
     /// Stream errors reported.
     pub stream_errors: u64,
-    /// `complete`, `interrupted`, `device_lost` or `write_failed`.
-    pub status: String,
+    /// How it ended.
+    pub status: TakeStatus,
     /// Words for what went wrong.
     pub error: Option<String>,
 }
@@ -76,8 +129,8 @@ pub struct TakeRow {
     pub dropped_samples: i64,
     /// Stream errors reported.
     pub stream_errors: i64,
-    /// `recording`, `complete`, `interrupted`, `device_lost` or `write_failed`.
-    pub status: String,
+    /// Where it is in its life.
+    pub status: TakeStatus,
     /// What went wrong, if anything.
     pub error: Option<String>,
     /// How it sounded, once analysed (by this build's analysis or an
@@ -234,6 +287,17 @@ impl Store {
             .optional()
             .map_err(|e| self.sql(e))?
             .ok_or_else(|| StoreError::NotFound(format!("take {id}")))
+    }
+
+    /// The takes of one run, in the order they were recorded.
+    pub fn run_takes(&self, run_id: i64) -> Result<Vec<TakeRow>> {
+        let mut stmt =
+            self.conn.prepare_cached(&format!("{SELECT} WHERE t.run_id = ?1 ORDER BY t.id")).map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map([run_id], row)
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
     }
 
     /// Every take, newest first.

@@ -18,7 +18,9 @@ pub fn backup(data_dir: Option<&Path>, archive: &Path) -> i32 {
     if !dir.join(mockloop_core::store::DB_FILE).exists() {
         return fail(format!("{} holds no mockloop data to back up", dir.display()));
     }
-    let store = match Store::open_in(&dir) {
+    // Read only: a window may have the folder open, and a backup never
+    // changes what it copies.
+    let store = match Store::open_read_only(&dir) {
         Ok(store) => store,
         Err(e) => return fail(e),
     };

@@ -279,6 +279,10 @@ pub enum Command {
     },
 }
 
+/// The command line's log file's name in `<data dir>/logs/` (commands
+/// that write to a data folder log there).
+pub const LOG_NAME: &str = "cli";
+
 /// Prints `value` as pretty JSON on stdout; false (and a message) if it
 /// cannot be written.
 fn print_json(value: &impl serde::Serialize) -> bool {

@@ -9,10 +9,11 @@ use mockloop_core::store::Store;
 use std::path::Path;
 use std::time::Instant;
 
-/// Opens the data dir's store and loops, or says why not.
+/// Opens the data dir's store (read only: a window may have it open) and
+/// loops, or says why not.
 fn open(data_dir: Option<&Path>) -> Result<(Store, Catalog), String> {
     let dir = paths::data_dir(data_dir)?;
-    let store = Store::open_in(&dir).map_err(|e| e.to_string())?;
+    let store = Store::open_read_only(&dir).map_err(|e| e.to_string())?;
     let catalog = Catalog::load(Some(&paths::loops_dir(&dir)));
     for problem in &catalog.problems {
         eprintln!("warning: {problem} (this loop file was skipped)");
@@ -109,11 +110,11 @@ pub fn demo_data(data_dir: Option<&Path>, weeks: u32, seed: u64, end: Option<Nai
     }
     // One writer per data folder: not while the window (or another
     // command) has it open.
-    let _lock = match mockloop_core::lock::DataLock::acquire(&dir, "mockloop demo-data") {
+    let lock = match mockloop_core::lock::DataLock::acquire(&dir, "mockloop demo-data") {
         Ok(lock) => lock,
         Err(e) => return fail(e),
     };
-    let mut store = match Store::open_in(&dir) {
+    let mut store = match Store::open_in(&lock) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };

@@ -9,13 +9,14 @@
 //! wall-clock times in Unix milliseconds (`*_at`): what the real-time test
 //! checks the order of sound against.
 
-use mockloop_core::analysis;
-use mockloop_core::audio::{Quality, RecordOptions, Recorder};
+use mockloop_core::audio::{Quality, RecordOptions};
+use mockloop_core::booth::{Booth, BoothError, Notice, Started};
 use mockloop_core::clock::SystemClock;
-use mockloop_core::hands_free::{self, Controls, Room};
-use mockloop_core::rehearsal::hands_free::{AnswerKey, Heard, Interviewer, Seen, SilenceRule, Turn, TIME_UP_LINE};
+use mockloop_core::hands_free::{self, Controls, Drive, Room};
+use mockloop_core::rehearsal::hands_free::{Interviewer, SilenceRule, Turn, TIME_UP_LINE};
 use mockloop_core::rehearsal::Phase;
-use mockloop_core::session::{Action, Session};
+use mockloop_core::session::{SessionError, Update};
+use mockloop_core::store::TakeRow;
 use mockloop_core::voice::{Speaker, VoiceError, VoiceSettings};
 use serde_json::json;
 use std::path::Path;
@@ -45,12 +46,11 @@ fn wall_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
 
-/// The terminal as a hands-free room.
-struct Terminal {
-    session: Session,
+/// The terminal as a hands-free room: it speaks and prints; the booth
+/// records and moves the run on.
+struct Terminal<'a> {
+    booth: &'a Booth,
     speaker: Option<(Speaker, VoiceSettings)>,
-    recording: Option<(Recorder, i64)>,
-    options: RecordOptions,
     json: bool,
     /// The last line `show` printed, so a countdown prints once a second.
     shown: String,
@@ -58,7 +58,7 @@ struct Terminal {
     last_turn: Option<Turn>,
 }
 
-impl Terminal {
+impl Terminal<'_> {
     fn say(&mut self, text: &str) -> Option<(u64, u64)> {
         let (speaker, settings) = self.speaker.as_mut()?;
         let called = wall_ms();
@@ -74,34 +74,6 @@ impl Terminal {
         }
     }
 
-    /// Files a take that ended, and analyses it now: the probes that
-    /// follow a main answer depend on it.
-    fn file(&mut self, take_id: i64, ended: Result<mockloop_core::audio::TakeSummary, String>) {
-        let seconds = ended.as_ref().map_or(0.0, |s| s.seconds);
-        let row = match self.session.close_take(take_id, ended.as_ref().map_err(Clone::clone)) {
-            Ok(row) => row,
-            Err(e) => {
-                eprintln!("error: the take could not be filed: {e}");
-                return;
-            }
-        };
-        let path = self.session.take_file(row.id);
-        let delivery =
-            path.map_err(|e| e.to_string()).and_then(|p| analysis::analyze_file(&p).map_err(|e| e.to_string()));
-        if let Err(e) = self.session.save_delivery(row.id, delivery.as_ref().map_err(String::as_str)) {
-            eprintln!("warning: take {}: its analysis could not be saved: {e}", row.id);
-        }
-        let speaking = delivery.as_ref().ok().map(|d| d.speaking_seconds);
-        self.words(&format!(
-            "  recorded {seconds:.1} s{}",
-            speaking.map_or(String::new(), |s| format!(", {s:.1} s of it speech"))
-        ));
-        self.event(json!({
-            "event": "recorded", "take_id": take_id, "seconds": seconds, "speaking_seconds": speaking,
-            "file": row.path,
-        }));
-    }
-
     fn event(&self, value: serde_json::Value) {
         if self.json {
             println!("{value}");
@@ -115,32 +87,17 @@ impl Terminal {
     }
 }
 
-impl Room for Terminal {
-    fn seen(&mut self, now_ms: u64) -> Seen {
+impl Room for Terminal<'_> {
+    fn poll(&mut self, booth: &Booth) {
         // Saves the run now and then, as the window's ticker does.
-        if let Err(e) = self.session.tick() {
+        if let Err(e) = booth.with_session(|s| s.tick().map_err(BoothError::from)) {
             eprintln!("warning: the run could not be saved: {e}; trying again");
         }
-        if self.recording.as_ref().is_some_and(|(r, _)| r.is_finished()) {
-            // The take ended by itself (device lost, disk full).
-            if let Some((recorder, take_id)) = self.recording.take() {
-                let ended = recorder.wait().map_err(|e| e.to_string());
-                if let Err(why) = &ended {
-                    eprintln!("error: the recording stopped: {why}");
-                }
-                self.file(take_id, ended);
-            }
-        }
-        let answer = self.session.view().as_ref().and_then(hands_free::answering);
-        let recording = self.recording.as_ref().map(|(r, _)| {
-            let levels = r.status().levels;
-            Heard { speech_ms: levels.speech_ms, quiet_ms: levels.quiet_ms }
-        });
-        Seen { now_ms, answer, recording }
     }
 
     fn ask(&mut self, text: &str) -> bool {
-        let reason = self.session.view().and_then(|v| v.probe_reason.filter(|_| v.probe.is_some()));
+        let view = self.booth.with_session(|s| Ok::<_, BoothError>(s.view())).ok().flatten();
+        let reason = view.and_then(|v| v.probe_reason.filter(|_| v.probe.is_some()));
         if let Some(reason) = &reason {
             self.words(&format!("  ({reason})"));
         }
@@ -155,60 +112,51 @@ impl Room for Terminal {
         true
     }
 
-    fn start_recording(&mut self, _key: AnswerKey) -> bool {
-        // One thread drives this room: the answer cannot have changed.
-        let (take_id, path) = match self.session.begin_take() {
-            Ok(take) => take,
-            Err(e) => {
-                eprintln!("error: cannot file a take: {e}");
-                return false;
-            }
-        };
-        let asked_at = wall_ms();
-        match Recorder::start(&path, &self.options) {
-            Ok(recorder) => {
-                let first_samples_at = wall_ms();
-                self.recording = Some((recorder, take_id));
-                self.event(json!({
-                    "event": "recording", "take_id": take_id,
-                    "asked_at": asked_at, "first_samples_at": first_samples_at,
-                }));
-                true
-            }
-            Err(e) => {
-                let _ = self.session.delete_take(take_id);
-                eprintln!("error: {e}. The round goes on without recording.");
-                false
-            }
-        }
-    }
-
-    fn stop_recording(&mut self) {
-        let Some((recorder, take_id)) = self.recording.take() else { return };
-        let ended = recorder.stop().map_err(|e| e.to_string());
-        if let Err(why) = &ended {
-            eprintln!("error: the take could not be finished: {why}");
-        }
-        self.file(take_id, ended);
-    }
-
     fn say_time_up(&mut self) {
         self.words(&format!("Interviewer: {TIME_UP_LINE}"));
         let timing = self.say(TIME_UP_LINE);
         self.event(json!({ "event": "time_up", "voice_ended_at": timing.map(|t| t.1) }));
     }
 
-    fn next(&mut self, key: AnswerKey) {
-        if self.session.view().as_ref().and_then(hands_free::answering).is_none_or(|a| a.key != key) {
-            return;
-        }
-        match self.session.act(Action::Next) {
-            Ok(update) => self.event(json!({ "event": "next", "phase": update.view.phase })),
-            Err(e) => eprintln!("error: cannot move on: {e}"),
-        }
+    fn recording(&mut self, started: &Started) {
+        let first_samples_at = wall_ms();
+        self.event(json!({
+            "event": "recording", "take_id": started.take_id,
+            "asked_at": first_samples_at.saturating_sub(started.opened_ms.into()), "first_samples_at": first_samples_at,
+        }));
     }
 
-    fn show(&mut self, turn: Turn) {
+    fn recorded(&mut self, take: &TakeRow, by_itself: bool) {
+        if let Some(why) = take.error.as_ref().filter(|_| by_itself) {
+            eprintln!("error: the recording stopped: {why}");
+        }
+        // Analysed now: the probes that follow a main answer depend on it,
+        // and the line below says how much of it was speech.
+        self.booth.settle(&[take.id], &mut |_| {});
+        let row = self.booth.with_session(|s| Ok::<_, BoothError>(s.store().take(take.id)?));
+        let speaking = row.ok().and_then(|r| r.delivery).map(|d| d.speaking_seconds);
+        let seconds = take.duration_ms as f64 / 1000.0;
+        self.words(&format!(
+            "  recorded {seconds:.1} s{}",
+            speaking.map_or(String::new(), |s| format!(", {s:.1} s of it speech"))
+        ));
+        self.event(json!({
+            "event": "recorded", "take_id": take.id, "seconds": seconds, "speaking_seconds": speaking,
+            "file": take.path,
+        }));
+    }
+
+    fn moved_on(&mut self, update: &Update) {
+        self.event(json!({ "event": "next", "phase": update.view.phase }));
+    }
+
+    fn trouble(&mut self, problem: &BoothError) {
+        eprintln!("error: {problem}");
+    }
+
+    fn told(&mut self, _notice: Notice) {}
+
+    fn show(&mut self, turn: Turn, _recording: bool) {
         if self.json {
             // The countdown's every change is noise to a script, and a
             // turn shown again is no change.
@@ -236,6 +184,7 @@ pub fn rehearse(args: RehearseArgs, data_dir: Option<&Path>) -> i32 {
     match run(args, data_dir) {
         Ok(code) => code,
         Err(e) => {
+            log::error!("rehearse: {e}");
             eprintln!("error: {e}");
             1
         }
@@ -249,19 +198,27 @@ fn run(args: RehearseArgs, data_dir: Option<&Path>) -> Result<i32, String> {
     }
     let dir = mockloop_core::paths::data_dir(data_dir).map_err(|e| e.to_string())?;
     let lock = mockloop_core::lock::DataLock::acquire(&dir, "mockloop rehearse").map_err(|e| e.to_string())?;
-    let mut session = Session::open_locked(&dir, Arc::new(SystemClock::new()), lock).map_err(|e| e.to_string())?;
-    let round = match args.round {
-        Some(round) => round,
-        None => {
-            let lp = session
-                .catalog()
-                .get(&args.loop_id)
-                .ok_or_else(|| format!("there is no loop \"{}\" (mockloop loops lists them)", args.loop_id))?;
-            lp.rounds.first().map(|r| r.id.clone()).ok_or("that loop has no rounds")?
-        }
-    };
-    let seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
-    let view = session.start(&args.loop_id, Some(&round), true, seed).map_err(|e| e.to_string())?;
+    let _log = mockloop_core::logging::start(&dir, super::LOG_NAME);
+    let booth = Booth::open(Arc::new(SystemClock::new()), lock);
+    if let Some(why) = booth.unopened() {
+        return Err(why.message);
+    }
+    let view = booth
+        .with_session(|s| {
+            let round = match &args.round {
+                Some(round) => round.clone(),
+                None => {
+                    let lp = s.catalog().get(&args.loop_id).ok_or_else(|| {
+                        BoothError::from(SessionError::UnknownLoop(args.loop_id.clone()))
+                    })?;
+                    let first = lp.rounds.first().map(|r| r.id.clone());
+                    first.ok_or_else(|| SessionError::BadSetting("that loop has no rounds".into()))?
+                }
+            };
+            let seed = s.clock().wall().timestamp_nanos_opt().map_or(0, |n| n as u64);
+            Ok::<_, BoothError>(s.start(&args.loop_id, Some(&round), true, seed)?)
+        })
+        .map_err(|e| e.to_string())?;
     let speaker = match args.voice {
         Some(settings) => match Speaker::connect() {
             Ok(speaker) => Some((speaker, settings)),
@@ -285,12 +242,23 @@ fn run(args: RehearseArgs, data_dir: Option<&Path>) -> Result<i32, String> {
             view.loop_title, view.round_title, view.run_id, args.rule.quiet_seconds, args.rule.after_speech_seconds
         );
     }
-    let options = RecordOptions { device: args.device, quality: args.quality, ..RecordOptions::default() };
-    let mut room = Terminal { session, speaker, recording: None, options, json, shown: String::new(), last_turn: None };
-    hands_free::drive(&mut room, Interviewer::new(args.rule), &controls, true);
-    room.stop_recording();
-    room.session.save_active().map_err(|e| format!("the run could not be saved: {e}"))?;
-    let assessing = room.session.view().is_some_and(|v| v.phase != Phase::Answering);
+    let how = Drive {
+        record: RecordOptions { device: args.device, quality: args.quality, ..RecordOptions::default() },
+        until_assessed: true,
+    };
+    let mut room = Terminal { booth: &booth, speaker, json, shown: String::new(), last_turn: None };
+    hands_free::drive(&booth, &mut room, Interviewer::new(args.rule), &controls, &how);
+    match booth.stop_take() {
+        Ok(Some(take)) => room.recorded(&take, false),
+        Ok(None) => {}
+        Err(e) => eprintln!("error: the take could not be finished: {e}"),
+    }
+    booth.close().map_err(|e| format!("the run could not be saved: {e}"))?;
+    let assessing = booth
+        .with_session(|s| Ok::<_, BoothError>(s.view()))
+        .ok()
+        .flatten()
+        .is_some_and(|v| v.phase != Phase::Answering);
     room.event(json!({ "event": "done", "assessing": assessing, "run_id": view.run_id }));
     if !json {
         if assessing {

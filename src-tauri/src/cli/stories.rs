@@ -30,7 +30,8 @@ fn competency_name<'a>(catalog: &'a Catalog, id: &'a str) -> &'a str {
 /// the exit code.
 pub fn stories(data_dir: Option<&Path>, json: bool) -> i32 {
     let opened = paths::data_dir(data_dir).and_then(|dir| {
-        let store = Store::open_in(&dir).map_err(|e| e.to_string())?;
+        // Read only: a window may have the folder open.
+        let store = Store::open_read_only(&dir).map_err(|e| e.to_string())?;
         Ok((store, Catalog::load(Some(&paths::loops_dir(&dir)))))
     });
     let (store, catalog) = match opened {

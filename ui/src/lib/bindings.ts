@@ -11,8 +11,14 @@ export const commands = {
 	/**  Starts a whole loop or one round, with the window's warning marks. */
 	startRun: (loopId: string, roundId: string | null, thresholds: Thresholds | null) => __TAURI_INVOKE<RunView>("start_run", { loopId, roundId, thresholds }),
 	resumeRun: (runId: number) => __TAURI_INVOKE<RunView>("resume_run", { runId }),
+	/**  "Practise now": a short run of exactly these questions. */
+	practise: (loopId: string, questionIds: string[], thresholds: Thresholds | null) => __TAURI_INVOKE<RunView>("practise", { loopId, questionIds, thresholds }),
 	runSummary: (runId: number) => __TAURI_INVOKE<RoundResult[]>("run_summary", { runId }),
 	runState: () => __TAURI_INVOKE<RunView | null>("run_state"),
+	/**
+	 *  Moves the run. Moving on from a main answer first settles its takes'
+	 *  analysis (the probes follow how it sounded), outside the session lock.
+	 */
 	runAction: (action: Action) => __TAURI_INVOKE<Update>("run_action", { action }),
 	/**
 	 *  Saves a round's self-assessment: the active round, or (`run_id` and
@@ -26,10 +32,30 @@ export const commands = {
 	saveDraft: (ratings: Rating[], notAsked: string[], note: string, runId: number | null, position: number | null) => __TAURI_INVOKE<null>("save_draft", { ratings, notAsked, note, runId, position }),
 	/**  The draft of a round (the active one when neither argument is given). */
 	draft: (runId: number | null, position: number | null) => __TAURI_INVOKE<Draft | null>("draft", { runId, position }),
+	/**  Sets the interview date (`YYYY-MM-DD`; empty clears it). */
+	setTargetDate: (date: string) => __TAURI_INVOKE<null>("set_target_date", { date }),
+	/**
+	 *  The readiness dashboard: the same report as `mockloop report --json`.
+	 *  Read under the lock, computed after it is released.
+	 */
+	dashboard: (weeks: number | null) => __TAURI_INVOKE<Report>("dashboard", { weeks }),
+	about: () => __TAURI_INVOKE<About>("about"),
+	/**
+	 *  The window calls this once the home screen is interactive. With
+	 *  `MOCKLOOP_ANNOUNCE_READY` set, a line on stdout says so: how the
+	 *  start-up benchmark times a cold start without a WebDriver in between.
+	 */
+	uiReady: () => __TAURI_INVOKE<null>("ui_ready"),
+	/**
+	 *  Something failed in the window where no one could be told (a voice
+	 *  that would not stop, a list that did not refresh): written to the log.
+	 */
+	reportProblem: (place: string, message: string) => __TAURI_INVOKE<null>("report_problem", { place, message }),
 	/**
 	 *  When the data folder could not be opened because its database is
 	 *  damaged: sets the database aside (renamed, never deleted) and opens a
-	 *  fresh one. Recordings and loops stay. Returns the set-aside file's path.
+	 *  fresh one, the folder's lock held throughout. Recordings and loops
+	 *  stay. Returns the set-aside file's path.
 	 */
 	startFresh: () => __TAURI_INVOKE<string>("start_fresh"),
 	/**
@@ -38,35 +64,28 @@ export const commands = {
 	 *  its path.
 	 */
 	backupNow: () => __TAURI_INVOKE<string>("backup_now"),
-	about: () => __TAURI_INVOKE<About>("about"),
-	/**
-	 *  The window calls this once the home screen is interactive. With
-	 *  `MOCKLOOP_ANNOUNCE_READY` set, a line on stdout says so: how the
-	 *  start-up benchmark times a cold start without a WebDriver in between.
-	 */
-	uiReady: () => __TAURI_INVOKE<null>("ui_ready"),
-	/**  Sets the interview date (`YYYY-MM-DD`; empty clears it). */
-	setTargetDate: (date: string) => __TAURI_INVOKE<null>("set_target_date", { date }),
-	/**
-	 *  The readiness dashboard: the same report as `mockloop report --json`.
-	 *  Read under the lock, computed after it is released.
-	 */
-	dashboard: (weeks: number | null) => __TAURI_INVOKE<Report>("dashboard", { weeks }),
-	/**  "Practise now": a short run of exactly these questions. */
-	practise: (loopId: string, questionIds: string[], thresholds: Thresholds | null) => __TAURI_INVOKE<RunView>("practise", { loopId, questionIds, thresholds }),
 	audioDevices: () => __TAURI_INVOKE<DeviceInfo[]>("audio_devices"),
 	/**
 	 *  The settings screen's microphone test: `start` opens the chosen device,
 	 *  `status` reads its levels, `stop` closes it and deletes the scratch
-	 *  file. It records into a scratch file (not a take) because the recorder
-	 *  only reports levels of what it writes; nothing of it is kept. The file
-	 *  is private, in the data folder, under a name no other user can guess.
+	 *  file (see `Booth::start_mic_test`).
 	 */
 	micTest: (action: MicTestAction, device: string | null) => __TAURI_INVOKE<RecorderStatus | null>("mic_test", { action, device }),
+	/**
+	 *  Files a take for the answer up now and opens the microphone; returns
+	 *  once its first samples have arrived.
+	 */
 	recordStart: (quality: Quality | null, device: string | null) => __TAURI_INVOKE<Started>("record_start", { quality, device }),
+	/**  Stops the take being recorded, if any; returns its row as filed. */
 	recordStop: () => __TAURI_INVOKE<TakeRow | null>("record_stop"),
 	recordStatus: () => __TAURI_INVOKE<RecorderStatus | null>("record_status"),
+	/**  Every take, newest first (the library). */
 	listTakes: () => __TAURI_INVOKE<TakeRow[]>("list_takes"),
+	/**
+	 *  The takes of one run, in the order they were recorded (a round's
+	 *  assessment, a run's summary).
+	 */
+	runTakes: (runId: number) => __TAURI_INVOKE<TakeRow[]>("run_takes", { runId }),
 	deleteTake: (takeId: number) => __TAURI_INVOKE<null>("delete_take", { takeId }),
 	takePeaks: (takeId: number, buckets: number) => __TAURI_INVOKE<([(number | null), (number | null)])[]>("take_peaks", { takeId, buckets }),
 	diskUsage: () => __TAURI_INVOKE<number>("disk_usage"),
@@ -131,10 +150,13 @@ export const events = {
 	takeAnalyzed: makeEvent<TakeAnalyzed, TakeAnalyzed>("take-analyzed"),
 };
 
+/* Constants */
+export const LIMITS = {"after_speech_seconds":{"default":20,"max":600,"min":0},"answer_warning_seconds":{"default":30,"max":600,"min":0},"quiet_seconds":{"default":5,"max":60,"min":1},"round_warning_minutes":{"default":5,"max":60,"min":0},"voice_rate":{"default":0,"max":100,"min":-100},"voice_volume":{"default":0,"max":100,"min":-100}} as const;
+
 /* Types */
 /**
- *  What the settings screen's "About" says: which mockloop this is and
- *  where it keeps the candidate's data.
+ *  What the settings screen's "About" and Help say: which mockloop this is
+ *  and where it keeps the candidate's data and its log.
  */
 export type About = {
 	/**  This build's version, the same `mockloop --version` prints. */
@@ -143,6 +165,8 @@ export type About = {
 	licence: string,
 	/**  The data folder this window has open (absolute). */
 	data_folder: string,
+	/**  The file this window logs its failures to (absolute). */
+	log_file: string,
 	/**
 	 *  The executable running this window, so an installed copy can be
 	 *  told from one built from source.
@@ -197,6 +221,14 @@ export type ChecklistItem = {
 	text: string,
 	/**  The competency this item is evidence for. */
 	competency: string,
+};
+
+/**  A failed command, as the window receives it. */
+export type CommandError = {
+	/**  What kind of failure it is. */
+	kind: ErrorKind,
+	/**  What happened, in words for the candidate. */
+	message: string,
 };
 
 /**  Something an interviewer scores, e.g. "customer obsession". */
@@ -362,6 +394,37 @@ export type EndedBy =
 "silence" | 
 /**  The answer's time ran out. */
 "time_up";
+
+/**  The kinds of failure a shell can act on differently. */
+export type ErrorKind = 
+/**
+ *  The database is damaged: it can be set aside and a fresh one
+ *  opened ("Start fresh"), recordings kept.
+ */
+"damaged_database" | 
+/**
+ *  The database belongs to another version of mockloop (newer: update
+ *  mockloop; older, for a command that only reads: open the app once).
+ */
+"other_version" | 
+/**  Another process holds the data folder (or the database file). */
+"folder_in_use" | 
+/**  The action needs a rehearsal in progress, and none is. */
+"no_active_run" | 
+/**  What was asked for names nothing there: a run, take, story or loop. */
+"not_found" | 
+/**  What was sent cannot be used: out of range, too long, not a date. */
+"bad_input" | 
+/**  A microphone or a speaker failed, or there is none. */
+"device" | 
+/**  The speech engine is missing or failed. */
+"voice" | 
+/**  A file or the database could not be read or written. */
+"storage" | 
+/**  Already doing it: a take is being recorded or started. */
+"busy" | 
+/**  A failure of mockloop itself; the app goes on. */
+"internal";
 
 /**
  *  Hands-free could not do something (no voice, no microphone), in words;
@@ -564,11 +627,11 @@ export type ProbeAim =
 /**  The short version: asked first after a main answer that ran over. */
 "brevity";
 
-/**  How far the analysis is: `done` of `queued` since the window opened. */
+/**  How far the work after takes is: `done` of `queued`, in this process. */
 export type Progress = {
-	/**  Takes analysed (or found unreadable). */
+	/**  Takes done (or found unreadable). */
 	done: number,
-	/**  Takes handed to the analysis. */
+	/**  Takes handed to the work. */
 	queued: number,
 };
 
@@ -809,7 +872,7 @@ export type RunSummary = {
 
 /**
  *  The active run's countdowns and what happened since the last tick
- *  (every 200 ms while a run is open).
+ *  (every 200 ms while a run is open), or after a step hands-free took.
  */
 export type RunTick = Update;
 
@@ -897,9 +960,14 @@ export type Spoken = {
 	ended_ms: number,
 };
 
+/**  A take that started: its row and its file. */
 export type Started = {
+	/**  The take's row. */
 	take_id: number,
+	/**  Its WAV file. */
 	path: string,
+	/**  Milliseconds from asking the device to its first samples. */
+	opened_ms: number,
 };
 
 /**  One of the candidate's stories, as stored. */
@@ -1001,8 +1069,8 @@ export type TakeRow = {
 	dropped_samples: number,
 	/**  Stream errors reported. */
 	stream_errors: number,
-	/**  `recording`, `complete`, `interrupted`, `device_lost` or `write_failed`. */
-	status: string,
+	/**  Where it is in its life. */
+	status: TakeStatus,
 	/**  What went wrong, if anything. */
 	error: string | null,
 	/**
@@ -1018,6 +1086,22 @@ export type TakeRow = {
 	 */
 	story_id: number | null,
 };
+
+/**
+ *  Where a take is in its life. Stored as its snake_case name, which a
+ *  CHECK in the schema holds to these five (migration 6).
+ */
+export type TakeStatus = 
+/**  Being recorded now (or, at start-up, left open by a crash). */
+"recording" | 
+/**  Closed normally (stopped, or at the size a WAV header can describe). */
+"complete" | 
+/**  Cut short by a crash, and repaired up to its last whole frame. */
+"interrupted" | 
+/**  The microphone went away; what came before is kept. */
+"device_lost" | 
+/**  The disk refused a write; what reached it is kept. */
+"write_failed";
 
 /**  Seconds-left marks at which a warning fires. `0` means "overtime began". */
 export type Thresholds = {

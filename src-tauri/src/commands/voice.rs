@@ -3,7 +3,10 @@
 //! on Tauri's blocking pool, one utterance at a time. Saying something
 //! new, or `hush`, stops what is being said.
 
-use crate::state::{blocking, relock};
+use crate::error::CommandResult;
+use crate::state::blocking;
+use mockloop_core::booth::relock;
+use mockloop_core::logging::LogErr;
 use mockloop_core::voice::{Speaker, Spoken, VoiceError, VoiceInfo, VoiceSettings};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -20,8 +23,8 @@ pub struct VoiceState {
 
 /// Cancels `id` from a connection of its own (its speaker is busy saying it).
 fn cancel(id: u32) {
-    // Over already, or no engine: nothing to stop.
-    let _ = Speaker::connect().and_then(|mut s| s.cancel(id));
+    // Over already, or no engine: nothing to stop, but said in the log.
+    Speaker::connect().and_then(|mut s| s.cancel(id)).log_warn();
 }
 
 /// Stops the utterance on now, if any, and any still on its way.
@@ -37,8 +40,8 @@ pub fn stop_current(app: &AppHandle) {
 /// The engine's voices; an error in words when there is no engine.
 #[tauri::command]
 #[specta::specta]
-pub async fn voices(app: AppHandle) -> Result<Vec<VoiceInfo>, String> {
-    blocking(app, |_| Speaker::connect().and_then(|mut s| s.voices()).map_err(|e| e.to_string())).await
+pub async fn voices(app: AppHandle) -> CommandResult<Vec<VoiceInfo>> {
+    blocking(app, |_| Ok(Speaker::connect().and_then(|mut s| s.voices())?)).await
 }
 
 /// Says `text` (stopping whatever was being said) and returns once the
@@ -46,18 +49,19 @@ pub async fn voices(app: AppHandle) -> Result<Vec<VoiceInfo>, String> {
 /// when there is no engine: the window shows it once.
 #[tauri::command]
 #[specta::specta]
-pub async fn say(app: AppHandle, text: String, settings: VoiceSettings) -> Result<Option<Spoken>, String> {
-    blocking(app, move |app| speak(app, &text, &settings)).await
+pub async fn say(app: AppHandle, text: String, settings: VoiceSettings) -> CommandResult<Option<Spoken>> {
+    crate::state::check_len("text to say", &text)?;
+    blocking(app, move |app| Ok(speak(app, &text, &settings)?)).await
 }
 
 /// Says `text` (stopping whatever was being said) and returns once the
 /// voice has ended; `None` when it was stopped first. The `say` command,
 /// and hands-free's interviewer.
-pub fn speak(app: &AppHandle, text: &str, settings: &VoiceSettings) -> Result<Option<Spoken>, String> {
+pub fn speak(app: &AppHandle, text: &str, settings: &VoiceSettings) -> Result<Option<Spoken>, VoiceError> {
     stop_current(app);
     let state = app.state::<VoiceState>();
     let mine = state.stops.load(Ordering::Acquire);
-    let mut speaker = Speaker::connect().map_err(|e| e.to_string())?;
+    let mut speaker = Speaker::connect()?;
     let mut queued = None;
     let result = speaker.say_then(text, settings, &mut |id| {
         queued = Some(id);
@@ -76,14 +80,14 @@ pub fn speak(app: &AppHandle, text: &str, settings: &VoiceSettings) -> Result<Op
     match result {
         Ok(spoken) => Ok(Some(spoken)),
         Err(VoiceError::Cancelled) => Ok(None),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(e),
     }
 }
 
 /// Stops the voice (moving on, leaving the round).
 #[tauri::command]
 #[specta::specta]
-pub async fn hush(app: AppHandle) -> Result<(), String> {
+pub async fn hush(app: AppHandle) -> CommandResult<()> {
     blocking(app, |app| {
         stop_current(app);
         Ok(())

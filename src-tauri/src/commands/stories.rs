@@ -3,8 +3,8 @@
 //! "Practise this story". The work is the core session's; this is the
 //! door to it.
 
-use crate::app::{begin_run, check_len};
-use crate::state::session_blocking;
+use crate::error::{CommandError, CommandResult};
+use crate::state::{begin_run, check_len, session_blocking};
 use mockloop_core::rehearsal::Thresholds;
 use mockloop_core::session::{RunView, StoryDetail};
 use mockloop_core::store::TakeRow;
@@ -12,7 +12,7 @@ use mockloop_core::stories::{Coverage, Story, StoryInput};
 use tauri::AppHandle;
 
 /// Refuses a story no person wrote (fields past 64 KiB, thousands of tags).
-fn check_story(input: &StoryInput) -> Result<(), String> {
+fn check_story(input: &StoryInput) -> CommandResult<()> {
     for (what, text) in [
         ("title", &input.title),
         ("situation", &input.situation),
@@ -24,7 +24,7 @@ fn check_story(input: &StoryInput) -> Result<(), String> {
         check_len(what, text)?;
     }
     if input.competencies.len() > 100 || input.answers.len() > 100 {
-        return Err("that is not a story's competencies and check".into());
+        return Err(CommandError::bad_input("that is not a story's competencies and check"));
     }
     Ok(())
 }
@@ -32,60 +32,60 @@ fn check_story(input: &StoryInput) -> Result<(), String> {
 /// Every story in the bank, oldest first.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_stories(app: AppHandle) -> Result<Vec<Story>, String> {
-    session_blocking(app, |s| s.stories().map_err(|e| e.to_string())).await
+pub async fn list_stories(app: AppHandle) -> CommandResult<Vec<Story>> {
+    session_blocking(app, |s| Ok(s.stories()?)).await
 }
 
 /// Files a new story (no `id`) or saves changes to one; returns it as stored.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_story(app: AppHandle, id: Option<i64>, story: StoryInput) -> Result<Story, String> {
+pub async fn save_story(app: AppHandle, id: Option<i64>, story: StoryInput) -> CommandResult<Story> {
     check_story(&story)?;
-    session_blocking(app, move |s| s.save_story(id, &story).map_err(|e| e.to_string())).await
+    session_blocking(app, move |s| Ok(s.save_story(id, &story)?)).await
 }
 
 /// Deletes a story; `restore_story` undoes it.
 #[tauri::command]
 #[specta::specta]
-pub async fn delete_story(app: AppHandle, id: i64) -> Result<(), String> {
-    session_blocking(app, move |s| s.delete_story(id).map_err(|e| e.to_string())).await
+pub async fn delete_story(app: AppHandle, id: i64) -> CommandResult<()> {
+    session_blocking(app, move |s| Ok(s.delete_story(id)?)).await
 }
 
 /// Stories deleted in the last day: `restore_story` still brings them back.
 #[tauri::command]
 #[specta::specta]
-pub async fn deleted_stories(app: AppHandle) -> Result<Vec<Story>, String> {
-    session_blocking(app, |s| s.deleted_stories().map_err(|e| e.to_string())).await
+pub async fn deleted_stories(app: AppHandle) -> CommandResult<Vec<Story>> {
+    session_blocking(app, |s| Ok(s.deleted_stories()?)).await
 }
 
 /// Undoes a deletion.
 #[tauri::command]
 #[specta::specta]
-pub async fn restore_story(app: AppHandle, id: i64) -> Result<Story, String> {
-    session_blocking(app, move |s| s.restore_story(id).map_err(|e| e.to_string())).await
+pub async fn restore_story(app: AppHandle, id: i64) -> CommandResult<Story> {
+    session_blocking(app, move |s| Ok(s.restore_story(id)?)).await
 }
 
 /// A story's page: its check and the takes that told it.
 #[tauri::command]
 #[specta::specta]
-pub async fn story_detail(app: AppHandle, id: i64) -> Result<StoryDetail, String> {
-    session_blocking(app, move |s| s.story_detail(id).map_err(|e| e.to_string())).await
+pub async fn story_detail(app: AppHandle, id: i64) -> CommandResult<StoryDetail> {
+    session_blocking(app, move |s| Ok(s.story_detail(id)?)).await
 }
 
 /// The coverage grid of the story bank in a loop, with its gaps.
 #[tauri::command]
 #[specta::specta]
-pub async fn story_coverage(app: AppHandle, loop_id: String) -> Result<Coverage, String> {
+pub async fn story_coverage(app: AppHandle, loop_id: String) -> CommandResult<Coverage> {
     check_len("loop id", &loop_id)?;
-    session_blocking(app, move |s| s.story_coverage(&loop_id).map_err(|e| e.to_string())).await
+    session_blocking(app, move |s| Ok(s.story_coverage(&loop_id)?)).await
 }
 
 /// Links a take to the story it told (`story_id` null: to none); returns
 /// the take's row.
 #[tauri::command]
 #[specta::specta]
-pub async fn link_take(app: AppHandle, take_id: i64, story_id: Option<i64>) -> Result<TakeRow, String> {
-    session_blocking(app, move |s| s.link_take(take_id, story_id).map_err(|e| e.to_string())).await
+pub async fn link_take(app: AppHandle, take_id: i64, story_id: Option<i64>) -> CommandResult<TakeRow> {
+    session_blocking(app, move |s| Ok(s.link_take(take_id, story_id)?)).await
 }
 
 /// "Practise this story": a short run of the loop's questions it fits.
@@ -96,7 +96,7 @@ pub async fn practise_story(
     story_id: i64,
     loop_id: String,
     thresholds: Option<Thresholds>,
-) -> Result<RunView, String> {
+) -> CommandResult<RunView> {
     check_len("loop id", &loop_id)?;
     begin_run(app, thresholds, move |s, seed| s.start_story_practice(story_id, &loop_id, seed)).await
 }

@@ -1,0 +1,204 @@
+//! The run's commands: the home screen, starting, resuming and practising
+//! a run, moving it on, its self-assessment and drafts, the interview date
+//! and the readiness dashboard.
+
+use crate::error::{CommandError, CommandResult};
+use crate::events::{self, TakeAnalyzed};
+use crate::state::{begin_run, blocking, booth, check_ids, check_len, session_blocking};
+use mockloop_core::booth::Notice;
+use mockloop_core::loops::Loop;
+use mockloop_core::readiness::{self, History, Report};
+use mockloop_core::rehearsal::Thresholds;
+use mockloop_core::session::{Action, RunView, Update};
+use mockloop_core::store::{Draft, Rating, RoundResult, RunSummary};
+use serde::Serialize;
+use tauri::AppHandle;
+
+/// Finished runs listed on the home screen (every unfinished one is listed).
+const RECENT_FINISHED: usize = 10;
+
+/// What the home screen shows.
+#[derive(Serialize, specta::Type)]
+pub struct Home {
+    loops: Vec<Loop>,
+    problems: Vec<String>,
+    /// Every unfinished run, then the most recent finished ones.
+    recent_runs: Vec<RunSummary>,
+    active: Option<RunView>,
+    /// The interview date (YYYY-MM-DD), shared with the CLI's report.
+    target_date: Option<chrono::NaiveDate>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_loops(app: AppHandle) -> CommandResult<Home> {
+    session_blocking(app, |s| {
+        let mut runs = s.store().unfinished_runs()?;
+        let recent = s.store().recent_runs(RECENT_FINISHED * 4)?;
+        runs.extend(recent.into_iter().filter(|r| r.finished_at.is_some()).take(RECENT_FINISHED));
+        Ok(Home {
+            loops: s.catalog().loops.clone(),
+            problems: s.catalog().problems.iter().map(ToString::to_string).collect(),
+            recent_runs: runs,
+            active: s.view(),
+            target_date: s.store().target_date()?,
+        })
+    })
+    .await
+}
+
+/// Sets the interview date (`YYYY-MM-DD`; empty clears it).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_target_date(app: AppHandle, date: String) -> CommandResult<()> {
+    check_len("date", &date)?;
+    let date = match date.trim() {
+        "" => None,
+        text => Some(chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            CommandError::bad_input(format!(
+                "\"{}\" is not a date like 2027-01-31",
+                text.chars().take(40).collect::<String>()
+            ))
+        })?),
+    };
+    session_blocking(app, move |s| Ok(s.set_target_date(date)?)).await
+}
+
+/// The readiness dashboard: the same report as `mockloop report --json`.
+/// Read under the lock, computed after it is released.
+#[tauri::command]
+#[specta::specta]
+pub async fn dashboard(app: AppHandle, weeks: Option<usize>) -> CommandResult<Report> {
+    blocking(app, move |app| {
+        let (catalog, history, target, today) = booth(app).with_session(|s| {
+            let history = History::load(s.store())?;
+            let today = s.clock().wall().with_timezone(&chrono::Local).date_naive();
+            Ok::<_, CommandError>((s.catalog().clone(), history, s.store().target_date()?, today))
+        })?;
+        Ok(readiness::build(&catalog, &history, today, target, weeks.unwrap_or(12).clamp(1, 520)))
+    })
+    .await
+}
+
+/// "Practise now": a short run of exactly these questions.
+#[tauri::command]
+#[specta::specta]
+pub async fn practise(
+    app: AppHandle,
+    loop_id: String,
+    question_ids: Vec<String>,
+    thresholds: Option<Thresholds>,
+) -> CommandResult<RunView> {
+    check_len("loop id", &loop_id)?;
+    check_ids("questions of a loop", &question_ids)?;
+    begin_run(app, thresholds, move |s, seed| s.start_practice(&loop_id, &question_ids, seed)).await
+}
+
+/// Starts a whole loop or one round, with the window's warning marks.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_run(
+    app: AppHandle,
+    loop_id: String,
+    round_id: Option<String>,
+    thresholds: Option<Thresholds>,
+) -> CommandResult<RunView> {
+    check_len("loop id", &loop_id)?;
+    check_len("round id", round_id.as_deref().unwrap_or(""))?;
+    begin_run(app, thresholds, move |s, seed| s.start(&loop_id, round_id.as_deref(), true, seed)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn resume_run(app: AppHandle, run_id: i64) -> CommandResult<RunView> {
+    session_blocking(app, move |s| Ok(s.resume(run_id)?)).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn run_summary(app: AppHandle, run_id: i64) -> CommandResult<Vec<RoundResult>> {
+    session_blocking(app, move |s| {
+        s.store().run_summary(run_id)?; // an unknown run is an error, not "no rounds"
+        Ok(s.store().round_results(run_id)?)
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn run_state(app: AppHandle) -> CommandResult<Option<RunView>> {
+    session_blocking(app, |s| Ok(s.view())).await
+}
+
+/// Moves the run. Moving on from a main answer first settles its takes'
+/// analysis (the probes follow how it sounded), outside the session lock.
+#[tauri::command]
+#[specta::specta]
+pub async fn run_action(app: AppHandle, action: Action) -> CommandResult<Update> {
+    blocking(app, move |app| {
+        let booth = booth(app);
+        if action == Action::Next {
+            booth.settle_answer(&mut |notice| {
+                if let Notice::Analysed(row) = notice {
+                    events::send(app, TakeAnalyzed(row));
+                }
+            });
+        }
+        booth.with_session(|s| Ok(s.act(action)?))
+    })
+    .await
+}
+
+/// The round of a run the window names: both `run_id` and `position`, or
+/// neither (the active round).
+fn round_arg(run_id: Option<i64>, position: Option<usize>) -> CommandResult<Option<(i64, usize)>> {
+    match (run_id, position) {
+        (Some(run), Some(position)) => Ok(Some((run, position))),
+        (None, None) => Ok(None),
+        _ => Err(CommandError::bad_input("name both the run and the round's position, or neither")),
+    }
+}
+
+/// Saves a round's self-assessment: the active round, or (`run_id` and
+/// `position` given) any earlier round, for editing later.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_assessment(
+    app: AppHandle,
+    ratings: Vec<Rating>,
+    not_asked: Vec<String>,
+    note: String,
+    run_id: Option<i64>,
+    position: Option<usize>,
+) -> CommandResult<()> {
+    check_len("note", &note)?;
+    check_ids("checklist items", &not_asked)?;
+    let target = round_arg(run_id, position)?;
+    session_blocking(app, move |s| Ok(s.save_assessment(target, &ratings, &not_asked, &note)?)).await
+}
+
+/// Keeps what was typed or rated for a round and not saved yet (notes
+/// during the round, the assessment's ratings and note), with the run.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_draft(
+    app: AppHandle,
+    ratings: Vec<Rating>,
+    not_asked: Vec<String>,
+    note: String,
+    run_id: Option<i64>,
+    position: Option<usize>,
+) -> CommandResult<()> {
+    check_len("note", &note)?;
+    check_ids("checklist items", &not_asked)?;
+    let target = round_arg(run_id, position)?;
+    session_blocking(app, move |s| Ok(s.save_draft(target, &ratings, &not_asked, &note)?)).await
+}
+
+/// The draft of a round (the active one when neither argument is given).
+#[tauri::command]
+#[specta::specta]
+pub async fn draft(app: AppHandle, run_id: Option<i64>, position: Option<usize>) -> CommandResult<Option<Draft>> {
+    let target = round_arg(run_id, position)?;
+    session_blocking(app, move |s| Ok(s.draft(target)?)).await
+}
