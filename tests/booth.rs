@@ -117,7 +117,7 @@ fn hands_free_never_records_an_answer_that_is_not_up() {
     let dir = tempfile::tempdir().unwrap();
     let booth = booth(dir.path());
     let view = booth.with_session(|s| s.start("microsoft-pm", None, false, 1).map_err(BoothError::from)).unwrap();
-    let up = mockloop_core::hands_free::answering(&view).unwrap().key;
+    let up = view.answering().unwrap().key;
     let next_probe = (up.0, up.1, up.2, Some(0));
     let err = booth.start_take(&RecordOptions::default(), Some(next_probe)).unwrap_err();
     assert!(matches!(err, BoothError::MovedOn), "{err}");

@@ -12,8 +12,7 @@
 
 use crate::audio::RecordOptions;
 use crate::booth::{Booth, BoothError, Notice, Started};
-use crate::rehearsal::hands_free::{AnswerKey, Answering, Interviewer, Seen, Step, Turn};
-use crate::rehearsal::Phase;
+use crate::rehearsal::hands_free::{AnswerKey, Interviewer, Seen, Step, Turn};
 use crate::session::{Action, RunView, Update};
 use crate::store::TakeRow;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,17 +27,6 @@ pub const POLL: Duration = Duration::from_millis(100);
 /// audio has played, espeak-ng's own trailing silence included (measured:
 /// 250-270 ms after the last audible sample, tests/hands_free.rs).
 pub const AFTER_VOICE: Duration = Duration::from_millis(50);
-
-/// The answer `view` is waiting for, as the interviewer sees it; `None`
-/// outside the answering phase.
-pub fn answering(view: &RunView) -> Option<Answering> {
-    (view.phase == Phase::Answering).then(|| Answering {
-        key: (view.run_id, view.round_number - 1, view.question_number - 1, view.probe_index),
-        text: view.probe.clone().unwrap_or_else(|| view.question.clone()),
-        remaining_ms: view.answer_timer.remaining_ms,
-        paused: view.paused,
-    })
-}
 
 /// Where hands-free is seen and heard: the voice and the screen.
 pub trait Room {
@@ -157,7 +145,7 @@ pub fn drive(booth: &Booth, room: &mut dyn Room, mut interviewer: Interviewer, c
 /// The run and the take as they are now.
 fn seen(booth: &Booth, now_ms: u64) -> Seen {
     let view = booth.with_session(|s| Ok::<_, BoothError>(s.view())).ok().flatten();
-    Seen { now_ms, answer: view.as_ref().and_then(answering), recording: booth.heard() }
+    Seen { now_ms, answer: view.as_ref().and_then(RunView::answering), recording: booth.heard() }
 }
 
 /// Records the answer `key`, if it is still the one up; false when it is
@@ -198,7 +186,7 @@ fn stop_recording(booth: &Booth, room: &mut dyn Room) {
 fn next(booth: &Booth, room: &mut dyn Room, key: AnswerKey) {
     booth.settle_answer(&mut |notice| room.told(notice));
     let moved = booth.with_session(|s| {
-        let up = s.view().as_ref().and_then(answering).is_some_and(|a| a.key == key);
+        let up = s.view().as_ref().and_then(RunView::answering).is_some_and(|a| a.key == key);
         if up {
             s.act(Action::Next).map(Some).map_err(BoothError::from)
         } else {

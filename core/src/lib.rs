@@ -10,6 +10,7 @@ pub mod backup;
 pub mod booth;
 pub mod clock;
 pub mod demo;
+pub mod dsp;
 pub mod error;
 pub mod fsutil;
 pub mod hands_free;

@@ -9,7 +9,7 @@ use crate::commands::{hands_free, takes, voice};
 use crate::events::{self, AnalysisProgress, RecordEnded, RecordStatus, RunError, RunSaved, RunTick, TakeAnalyzed};
 use crate::ipc;
 use crate::single_instance::{self, Claim};
-use crate::state::AppState;
+use crate::state::{AppState, LOG_NAME};
 use mockloop_core::booth::{Booth, Notice};
 use mockloop_core::clock::SystemClock;
 use mockloop_core::logging::{self, LogErr};
@@ -19,8 +19,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Manager};
 
-/// The window's log file's name in `<data dir>/logs/`.
-pub const LOG_NAME: &str = "window";
 /// How often countdowns are pushed to the window: fast enough that a
 /// displayed second never lags visibly, slow enough to cost nothing.
 const TICK_EVERY: Duration = Duration::from_millis(200);

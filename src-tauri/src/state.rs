@@ -19,6 +19,9 @@ use mockloop_core::session::{RunView, Session};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager};
 
+/// The window's log file's name in `<data dir>/logs/`.
+pub const LOG_NAME: &str = "window";
+
 /// The booth: the session, the microphone and the work after each take.
 pub struct AppState {
     /// Shared with the ticker, the worker and the hands-free thread.

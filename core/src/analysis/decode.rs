@@ -7,14 +7,14 @@
 //! resampler `speech` quality records with. Memory: two bytes per 16 kHz
 //! sample, ~115 MB for an hour.
 
-use super::decimate::Decimator;
+use crate::dsp::decimate::Decimator;
 use super::AnalyzeError;
-use crate::audio::resample::StreamResampler;
+use crate::dsp::to_i16;
+use crate::dsp::resample::StreamResampler;
 use std::io::Read;
 use std::path::Path;
 
-/// The analysis rate: earshot's, and enough for speech.
-pub const RATE: u32 = 16_000;
+pub use crate::dsp::RATE;
 /// Most channels a file may have (7.1).
 const MAX_CHANNELS: u16 = 8;
 /// Lowest and highest sample rates accepted.
@@ -289,6 +289,3 @@ fn fill(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(got)
 }
 
-fn to_i16(s: f32) -> i16 {
-    (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16
-}

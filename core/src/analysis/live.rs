@@ -11,10 +11,10 @@
 //! A single voiced frame is not voice: [`MIN_RUN`] frames in a row are, so
 //! a click or a breath neither holds an answer open nor counts as speech.
 
-use super::decimate::Decimator;
-use super::decode::RATE;
+use crate::dsp::decimate::Decimator;
+use crate::dsp::RATE;
 use super::vad::FRAME;
-use crate::audio::resample::StreamResampler;
+use crate::dsp::resample::StreamResampler;
 use earshot::Detector;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -92,7 +92,7 @@ impl LiveVoice {
         let Self { to_rate, frame, detector, run, speech_ms, quiet_ms } = self;
         let mut listen = |block: &[f32]| {
             for &s in block {
-                frame.push(crate::audio::writer::to_i16(s));
+                frame.push(crate::dsp::to_i16(s));
                 if frame.len() == FRAME {
                     let voiced = detector.predict_i16(frame) >= THRESHOLD;
                     frame.clear();

@@ -9,7 +9,6 @@
 //! Nothing here touches the store or a device; [`analyze_file`] reads one
 //! file and returns numbers.
 
-mod decimate;
 mod decode;
 pub mod live;
 mod nuclei;

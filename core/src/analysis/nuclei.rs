@@ -15,7 +15,8 @@
 //! Peaks are also kept only inside speech (see `speech`), which is what
 //! keeps a door slam or a fan from adding syllables.
 
-use super::speech::{quantile, to_db, BLOCK};
+use super::speech::BLOCK;
+use crate::dsp::{dot, quantile, to_db};
 
 /// The contour's smoothing: a Hann window over this many 5 ms blocks (95
 /// ms, half-power width ~48 ms, near the paper's Praat intensity for a 50
@@ -98,18 +99,6 @@ fn voiced_at(samples: &[i16], at: usize) -> bool {
     })
 }
 
-/// A dot product with eight lanes, which the compiler vectorises.
-pub(super) fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let mut lanes = [0.0f32; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let rest: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
-    for (x, y) in ca.zip(cb) {
-        for i in 0..8 {
-            lanes[i] += x[i] * y[i];
-        }
-    }
-    lanes.iter().sum::<f32>() + rest
-}
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,8 @@
 //! never becomes a word and the edges land within a few milliseconds of the
 //! waveform's.
 
-use super::decode::RATE;
+use crate::dsp::RATE;
+pub use crate::dsp::{quantile, to_db};
 use super::vad::FRAME;
 
 /// Samples per energy block (5 ms).
@@ -30,8 +31,7 @@ const END_AFTER: usize = 30; // 150 ms
 const ABOVE_FLOOR_DB: f64 = 8.0;
 /// …and at least this far below the speech level.
 const BELOW_SPEECH_DB: f64 = 35.0;
-/// Below any real signal (digital silence).
-pub const SILENT_DB: f64 = -100.0;
+pub use crate::dsp::SILENT_DB;
 
 /// Mean square per 5 ms block, full scale 1 (a square wave at full scale;
 /// a full-scale sine is 0.5, -3 dB).
@@ -41,15 +41,6 @@ pub fn block_power(samples: &[i16]) -> Vec<f64> {
         .chunks_exact(BLOCK)
         .map(|block| block.iter().map(|s| i64::from(*s) * i64::from(*s)).sum::<i64>() as f64 / FULL)
         .collect()
-}
-
-/// Power → dB, with digital silence at [`SILENT_DB`].
-pub fn to_db(power: f64) -> f64 {
-    if power > 1e-10 {
-        10.0 * power.log10()
-    } else {
-        SILENT_DB
-    }
 }
 
 /// Speech as half-open block ranges, sorted, at least [`MIN_PAUSE_BLOCKS`]
@@ -135,16 +126,6 @@ fn refine_end(db: &[f64], threshold: f64, start: usize, off: usize, ceiling: usi
     let from = off.saturating_sub(END_BEFORE).max(start + 1);
     let to = (off + END_AFTER).min(ceiling);
     (from..to).rev().find(|&b| loud(db, threshold, b) && loud(db, threshold, b - 1)).map_or(off, |b| b + 1)
-}
-
-/// The `q` quantile (0..=1) of `values`, by nearest rank; `None` if empty.
-pub fn quantile(mut values: Vec<f64>, q: f64) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let rank = ((values.len() - 1) as f64 * q.clamp(0.0, 1.0)).round() as usize;
-    let (_, v, _) = values.select_nth_unstable_by(rank, f64::total_cmp);
-    Some(*v)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@
 //! they end the loop or take a recovery path.
 
 use super::devices::DeviceError;
-use super::recorder::Feed;
+use super::feed::Feed;
 use alsa::pcm::{Access, Format, HwParams, IO, PCM};
 use alsa::{Direction, ValueOr};
 use std::time::{Duration, Instant};

@@ -8,11 +8,11 @@
 #[cfg(target_os = "linux")]
 mod alsa_capture;
 pub mod devices;
+mod feed;
 pub mod levels;
 pub mod peaks;
 pub mod player;
 pub mod recorder;
-pub mod resample;
 #[cfg(target_os = "linux")]
 pub mod sound_server;
 pub mod wavfile;

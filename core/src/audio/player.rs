@@ -6,7 +6,7 @@
 //! play the take's rate), and the audio thread owns the stream.
 
 use super::devices::{self, device_name, with_sample_type, DeviceError};
-use super::resample::StreamResampler;
+use crate::dsp::resample::StreamResampler;
 use super::wavfile::WavInfo;
 use cpal::traits::{DeviceTrait, StreamTrait};
 use cpal::{FromSample, OutputCallbackInfo, SizedSample};

@@ -12,9 +12,10 @@
 
 use super::levels::{LevelMeter, SharedLevels};
 use super::peaks::{peaks_path, PeakWriter};
-use super::resample::StreamResampler;
+use crate::dsp::resample::StreamResampler;
 use super::wavfile::{self, part_and_final, WavInfo, MAX_DATA_BYTES};
 use crate::analysis::live::LiveVoice;
+use crate::dsp::to_i16;
 use crate::fsutil;
 use std::fs::File;
 use std::io::{self, BufWriter};
@@ -48,12 +49,6 @@ fn hound_error(e: hound::Error) -> WriteError {
     }
 }
 
-/// Converts a sample in -1.0..=1.0 to 16 bits. Exact for samples that came
-/// from 16 bits (`i16 as f32 / 32768`), which is what makes `studio`
-/// recordings of a 16-bit device bit-exact.
-pub fn to_i16(s: f32) -> i16 {
-    (s * 32768.0).round().clamp(-32768.0, 32767.0) as i16
-}
 
 /// One take being written.
 pub struct TakeWriter {

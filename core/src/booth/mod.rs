@@ -431,7 +431,7 @@ impl Booth {
 
 /// Whether `key` is the answer up now.
 fn is_up(session: &Session, key: AnswerKey) -> bool {
-    session.view().as_ref().and_then(crate::hands_free::answering).is_some_and(|a| a.key == key)
+    session.view().as_ref().and_then(crate::session::RunView::answering).is_some_and(|a| a.key == key)
 }
 
 /// Ends a microphone test and deletes what it wrote.

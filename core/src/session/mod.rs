@@ -167,6 +167,19 @@ pub struct RunView {
     pub story: Option<String>,
 }
 
+impl RunView {
+    /// The answer this view waits for, as the hands-free interviewer sees
+    /// it; `None` outside the answering phase.
+    pub fn answering(&self) -> Option<crate::rehearsal::hands_free::Answering> {
+        (self.phase == Phase::Answering).then(|| crate::rehearsal::hands_free::Answering {
+            key: (self.run_id, self.round_number - 1, self.question_number - 1, self.probe_index),
+            text: self.probe.clone().unwrap_or_else(|| self.question.clone()),
+            remaining_ms: self.answer_timer.remaining_ms,
+            paused: self.paused,
+        })
+    }
+}
+
 /// A view plus what happened since the last one.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

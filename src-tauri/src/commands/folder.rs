@@ -35,7 +35,7 @@ pub async fn about(app: AppHandle) -> CommandResult<About> {
         Ok(About {
             version: env!("CARGO_PKG_VERSION").to_string(),
             licence: env!("CARGO_PKG_LICENSE").to_string(),
-            log_file: logging::current_log(&dir, crate::bootstrap::LOG_NAME).display().to_string(),
+            log_file: logging::current_log(&dir, crate::state::LOG_NAME).display().to_string(),
             data_folder: dir.display().to_string(),
             executable: std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default(),
         })

@@ -74,7 +74,7 @@ impl Decimator {
         let mut out = Vec::with_capacity(self.buf.len() / self.ratio + 1);
         while self.next + self.half < self.buf.len() && self.frames_out < limit {
             let window = &self.buf[self.next - self.half..=self.next + self.half];
-            out.push(super::nuclei::dot(window, &self.taps));
+            out.push(super::dot(window, &self.taps));
             self.next += self.ratio;
             self.frames_out += 1;
         }
