@@ -10,6 +10,7 @@
 //! folder.
 
 use crate::fsutil;
+use crate::logging::LogErr;
 use crate::lock::{DataLock, LockError};
 use crate::store::{Store, StoreError, DB_FILE};
 use crate::takes::takes_dir;
@@ -110,11 +111,11 @@ pub fn backup(store: &Store, data_dir: &Path, archive: &Path) -> Result<Contents
         out.get_ref().sync_all().map_err(io_err("cannot save the archive to the disk"))?;
         Ok(contents)
     })();
-    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::remove_dir_all(&scratch).log_warn();
     let contents = match written {
         Ok(c) => c,
         Err(e) => {
-            let _ = std::fs::remove_file(&part);
+            std::fs::remove_file(&part).log_warn();
             return Err(e);
         }
     };
@@ -207,7 +208,7 @@ pub fn restore(archive: &Path, data_dir: &Path) -> Result<Contents, BackupError>
         }
     }
     for dir in [data_dir.to_path_buf(), takes_dir(data_dir), crate::paths::loops_dir(data_dir)] {
-        let _ = fsutil::sync_dir(&dir);
+        fsutil::sync_dir(&dir).log_warn();
     }
     // The restored database must open and be whole.
     let store = Store::open_in(&lock)?;

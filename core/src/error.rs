@@ -108,7 +108,7 @@ impl Kind for crate::voice::VoiceError {
     fn kind(&self) -> ErrorKind {
         use crate::voice::VoiceError as E;
         match self {
-            E::NoEngine { .. } | E::Failed(_) | E::Cancelled => ErrorKind::Voice,
+            E::NoEngine { .. } | E::Unreachable { .. } | E::Failed(_) | E::Cancelled => ErrorKind::Voice,
             E::BadSetting(_) => ErrorKind::BadInput,
         }
     }

@@ -9,6 +9,7 @@
 //! This module blocks (a sentence takes seconds to say): callers run it on
 //! a thread of its own, never on an audio thread or the window's.
 
+use crate::logging::LogErr;
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
@@ -25,6 +26,13 @@ pub enum VoiceError {
     #[error("no speech engine answered ({why}); to hear the interviewer, install one ({GET_A_VOICE})")]
     NoEngine {
         /// What was tried and how it failed.
+        why: String,
+    },
+    /// The engine is installed, but this process cannot reach it (no
+    /// session folder for its socket, say): what is missing, in words.
+    #[error("the speech engine is installed but cannot be reached: {why}")]
+    Unreachable {
+        /// What is missing.
         why: String,
     },
     /// The engine answered but refused or failed.
@@ -96,6 +104,13 @@ mod engine {
     use std::os::unix::net::UnixStream;
     use std::time::{Duration, Instant};
 
+    /// Whether Speech Dispatcher's daemon is on `PATH`.
+    fn installed() -> bool {
+        std::env::var_os("PATH").is_some_and(|path| {
+            std::env::split_paths(&path).any(|dir| dir.join("speech-dispatcher").is_file())
+        })
+    }
+
     /// Held while starting Speech Dispatcher.
     static SPAWNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -130,25 +145,46 @@ mod engine {
             let client = match connect() {
                 Ok(client) => client,
                 Err(_) => {
+                    // Without a session folder the daemon has nowhere to
+                    // put its socket: say so, not "install it" (it may well
+                    // be installed; this is a shell outside a desktop login).
+                    let no_runtime = std::env::var_os("XDG_RUNTIME_DIR").is_none()
+                        && std::env::var_os("SPEECHD_ADDRESS").is_none();
+                    let installed = installed();
+                    if no_runtime && installed {
+                        return Err(VoiceError::Unreachable {
+                            why: "XDG_RUNTIME_DIR is not set, so there is no session folder for its socket (a shell \
+                                  outside a desktop login?): run mockloop from your desktop session, or set \
+                                  XDG_RUNTIME_DIR"
+                                .into(),
+                        });
+                    }
                     // One start at a time: two connections starting it at
                     // once (the window's voice and hands-free) would each
                     // find no socket, and the one that loses the race
                     // fails before the winner's daemon is listening.
                     let _one = SPAWNING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let unreachable = |why: String| {
+                        if installed {
+                            VoiceError::Unreachable { why }
+                        } else {
+                            VoiceError::NoEngine { why }
+                        }
+                    };
                     match connect() {
                         Ok(client) => client,
                         Err(_) => {
                             let mut builder = fifo::synchronous::Builder::new();
                             builder.timeout(timeout);
-                            let spawned = builder.with_spawn().map_err(|e| VoiceError::NoEngine {
-                                why: format!("speech-dispatcher cannot be started: {e}"),
-                            })?;
+                            let spawned = builder
+                                .with_spawn()
+                                .map_err(|e| unreachable(format!("speech-dispatcher cannot be started: {e}")))?;
                             match spawned.build() {
                                 Ok(client) => client,
                                 // Started, maybe by someone else, and not
                                 // listening yet: a few more tries.
-                                Err(first) => retry(connect).ok_or_else(|| VoiceError::NoEngine {
-                                    why: format!("speech-dispatcher does not answer: {first}"),
+                                Err(first) => retry(connect).ok_or_else(|| {
+                                    unreachable(format!("speech-dispatcher does not answer: {first}"))
                                 })?,
                             }
                         }
@@ -409,7 +445,7 @@ pub fn render(text: &str, settings: &VoiceSettings, out: &std::path::Path) -> Re
     let seconds = match written {
         Some(seconds) if output.status.success() && seconds > 0.0 => seconds,
         _ => {
-            let _ = std::fs::remove_file(&part);
+            std::fs::remove_file(&part).log_warn();
             let said = String::from_utf8_lossy(&output.stderr).trim().to_owned();
             return Err(VoiceError::Failed(if said.is_empty() {
                 "espeak-ng wrote no audio".into()
@@ -421,7 +457,7 @@ pub fn render(text: &str, settings: &VoiceSettings, out: &std::path::Path) -> Re
     // Linked into place, which never replaces a file that appeared there
     // meanwhile, then the part name dropped.
     let linked = std::fs::hard_link(&part, out);
-    let _ = std::fs::remove_file(&part);
+    std::fs::remove_file(&part).log_warn();
     match linked {
         Ok(()) => Ok(seconds),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {

@@ -10,6 +10,7 @@
 //! under a bare X server in CI.
 
 use mockloop_core::lock::{DataLock, LockError};
+use mockloop_core::logging::LogErr;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -71,7 +72,7 @@ fn ask_to_focus(dir: &Path) -> bool {
     let deadline = Instant::now() + Duration::from_secs(2);
     while Instant::now() < deadline {
         if let Ok(mut stream) = std::os::unix::net::UnixStream::connect_addr(&addr) {
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+            stream.set_read_timeout(Some(Duration::from_secs(2))).log_warn();
             if stream.write_all(b"focus\n").is_ok() {
                 let mut reply = String::new();
                 if BufReader::new(&stream).read_line(&mut reply).is_ok() && reply.trim() == "ok" {
@@ -98,18 +99,18 @@ pub fn serve(dir: &Path, focus: impl Fn() + Send + 'static) -> std::io::Result<(
     #[cfg(not(target_os = "linux"))]
     if let Some(path) = addr.as_pathname() {
         // We hold the folder's lock: a socket file left here is stale.
-        let _ = std::fs::remove_file(path);
+        std::fs::remove_file(path).log_warn();
     }
     let listener = std::os::unix::net::UnixListener::bind_addr(&addr)?;
     std::thread::Builder::new().name("single-instance".into()).spawn(move || {
         for stream in listener.incoming().flatten() {
-            let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+            stream.set_read_timeout(Some(Duration::from_secs(2))).log_warn();
             // Requests are one short word: read at most 64 bytes of it.
             let mut line = String::new();
             if BufReader::new(std::io::Read::take(&stream, 64)).read_line(&mut line).is_ok() && line.trim() == "focus" {
                 focus();
                 let mut stream = stream;
-                let _ = stream.write_all(b"ok\n");
+                stream.write_all(b"ok\n").log_warn();
             }
         }
     })?;

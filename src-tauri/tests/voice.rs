@@ -106,6 +106,27 @@ fn without_a_speech_engine_say_and_voices_say_how_to_get_one() {
 }
 
 #[test]
+fn outside_a_desktop_login_voices_says_what_is_missing_not_to_install_it() {
+    // Speech Dispatcher on PATH (a stand-in that only exits), and no
+    // session folder: the words name XDG_RUNTIME_DIR, not apt.
+    let bin = tempfile::tempdir().unwrap();
+    let daemon = bin.path().join("speech-dispatcher");
+    std::fs::write(&daemon, "#!/bin/sh\nexit 1\n").unwrap();
+    std::fs::set_permissions(&daemon, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let out = std::process::Command::new(support::BIN)
+        .arg("voices")
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("SPEECHD_ADDRESS")
+        .env("PATH", bin.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("installed but cannot be reached") && stderr.contains("XDG_RUNTIME_DIR"), "{stderr}");
+    assert!(!stderr.contains("apt install"), "it is installed: {stderr}");
+}
+
+#[test]
 fn say_out_writes_the_speech_into_a_new_file_and_never_over_one() {
     require("espeak-ng");
     let dir = tempfile::tempdir().unwrap();

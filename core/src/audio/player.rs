@@ -48,6 +48,10 @@ struct Shared {
     primed_gen: AtomicU64,
     /// The callback found the ring empty after the end: playback is over.
     done: AtomicBool,
+    /// The output stream's latest error, in words: set by the backend's
+    /// error callback (its error path, never the data callback), read by
+    /// the owner, which says it.
+    fault: std::sync::Mutex<Option<String>>,
 }
 
 /// Why playback failed.
@@ -173,6 +177,11 @@ impl Player {
         self.info.frames as f64 / f64::from(self.info.sample_rate.max(1))
     }
 
+    /// The output's latest error, if the speakers failed while playing.
+    pub fn fault(&self) -> Option<String> {
+        self.shared.fault.lock().ok().and_then(|f| f.clone())
+    }
+
     /// Whether everything has been played.
     pub fn is_done(&self) -> bool {
         self.shared.done.load(Ordering::Acquire)
@@ -216,7 +225,12 @@ fn open_output(device: Option<&str>, file_rate: u32, shared: Arc<Shared>) -> Res
     let rate = config.sample_rate;
     let (producer, consumer) = RingBuffer::new((rate * BUFFER_SECONDS) as usize);
     let channels = usize::from(config.channels);
-    let on_error = |_e: cpal::Error| {};
+    let (errors, speakers) = (Arc::clone(&shared), name.clone());
+    let on_error = move |e: cpal::Error| {
+        if let Ok(mut fault) = errors.fault.lock() {
+            *fault = Some(format!("the speakers \"{speakers}\" failed: {e}"));
+        }
+    };
     macro_rules! build {
         ($t:ty) => {
             device.build_output_stream::<$t, _, _>(

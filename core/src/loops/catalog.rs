@@ -33,14 +33,9 @@ impl Catalog {
         if let Some(dir) = user_dir {
             for path in user_files(dir, &mut catalog.problems) {
                 let shown = path.display().to_string();
-                match std::fs::read_to_string(&path) {
+                match read_loop_file(&path) {
                     Ok(text) => catalog.add(parse_loop(&shown, &text, LoopSource::File(path))),
-                    Err(e) => catalog.problems.push(Problem {
-                        path: shown,
-                        line: 1,
-                        column: 1,
-                        message: format!("cannot read this loop file: {e}"),
-                    }),
+                    Err(problem) => catalog.problems.push(problem),
                 }
             }
         }
@@ -98,9 +93,41 @@ fn user_files(dir: &Path, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
 
 /// Validates one file as a user loop, as `mockloop validate` does.
 pub fn validate_file(path: &Path) -> Result<Loop, Vec<Problem>> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![Problem { path: shown.clone(), line: 1, column: 1, message: format!("cannot read this loop file: {e}") }]
-    })?;
-    parse_loop(&shown, &text, LoopSource::File(path.to_path_buf()))
+    let text = read_loop_file(path).map_err(|problem| vec![problem])?;
+    parse_loop(&path.display().to_string(), &text, LoopSource::File(path.to_path_buf()))
+}
+
+/// The largest loop file read: twenty times the built-in ones (about
+/// 0.1 MB each), so a real loop never meets it, and a file that is not a
+/// loop (a log, a data dump) is refused in words before it is parsed,
+/// instead of keeping the window's start-up or `validate` busy.
+pub const MAX_LOOP_BYTES: u64 = 2 * 1024 * 1024;
+
+/// A user's loop file as text: refused, unread, when larger than
+/// [`MAX_LOOP_BYTES`] (and never read past it, should it grow meanwhile).
+fn read_loop_file(path: &Path) -> Result<String, Problem> {
+    use std::io::Read;
+    let problem = |message: String| Problem { path: path.display().to_string(), line: 1, column: 1, message };
+    let too_big = |bytes: u64| {
+        problem(format!(
+            "this file is {:.1} MB; a loop file is at most {} MB (the built-in loops are about 0.1 MB): is it a loop file?",
+            bytes as f64 / 1e6,
+            MAX_LOOP_BYTES / (1024 * 1024)
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(|e| problem(format!("cannot read this loop file: {e}")))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_LOOP_BYTES {
+        return Err(too_big(size));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_LOOP_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| problem(format!("cannot read this loop file: {e}")))?;
+    if bytes.len() as u64 > MAX_LOOP_BYTES {
+        return Err(too_big(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        problem(format!("this file is not text (UTF-8): byte {} is not part of a character", e.utf8_error().valid_up_to()))
+    })
 }

@@ -12,7 +12,7 @@
 //! Pure: text in, a loop or problems out; no I/O.
 
 use super::model::{ChecklistItem, Competency, Loop, LoopSource, Probe, Question, Round};
-use super::problem::Problem;
+use super::problem::{Locator, Problem};
 use super::read::{read, RawItem, RawLoop, RawProbe, RawQuestion, RawRound};
 use std::collections::{HashMap, HashSet};
 use toml::Spanned;
@@ -26,9 +26,10 @@ const MAX_SECONDS: i64 = MAX_MINUTES * 60;
 /// On failure, every problem found, in the order of the file.
 pub fn parse_loop(path: &str, source_text: &str, source: LoopSource) -> Result<Loop, Vec<Problem>> {
     let mut problems = Vec::new();
-    let raw = read(path, source_text, &mut problems);
+    let at = Locator::new(source_text);
+    let raw = read(path, &at, source_text, &mut problems);
     let lp = raw.map(|raw| {
-        let mut v = Validator { path, src: source_text, problems: &mut problems };
+        let mut v = Validator { path, at: &at, problems: &mut problems };
         v.check(raw, source)
     });
     match lp {
@@ -36,14 +37,30 @@ pub fn parse_loop(path: &str, source_text: &str, source: LoopSource) -> Result<L
         _ => {
             problems.sort_by_key(|p| (p.line, p.column));
             problems.dedup();
+            if problems.len() > MAX_PROBLEMS {
+                let more = problems.len() - MAX_PROBLEMS;
+                problems.truncate(MAX_PROBLEMS);
+                let last = problems.last().map_or((1, 1), |p| (p.line, p.column));
+                problems.push(Problem {
+                    path: path.to_owned(),
+                    line: last.0,
+                    column: last.1,
+                    message: format!("and {more} more problems after these {MAX_PROBLEMS}: fix these first"),
+                });
+            }
             Err(problems)
         }
     }
 }
 
+/// The most problems listed for one file: past them, a file is not a loop
+/// gone slightly wrong, and a list of thousands helps no one (nor the
+/// window's home screen, which shows them).
+pub const MAX_PROBLEMS: usize = 200;
+
 struct Validator<'a> {
     path: &'a str,
-    src: &'a str,
+    at: &'a Locator<'a>,
     problems: &'a mut Vec<Problem>,
 }
 
@@ -60,7 +77,7 @@ fn text_of(field: &Option<Spanned<String>>) -> &str {
 
 impl Validator<'_> {
     fn err<T>(&mut self, at: &Spanned<T>, message: impl Into<String>) {
-        self.problems.push(Problem::at(self.path, self.src, at.span().start, message));
+        self.problems.push(Problem::at(self.path, self.at, at.span().start, message));
     }
 
     fn id(&mut self, id: &Option<Spanned<String>>, what: &str, seen: &mut HashSet<String>) -> String {

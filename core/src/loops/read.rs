@@ -12,7 +12,7 @@
 //! Pure: text in, shape and problems out; no I/O.
 
 use super::model::ProbeAim;
-use super::problem::Problem;
+use super::problem::{Locator, Problem};
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
@@ -118,13 +118,13 @@ pub const FORMAT: &[(&str, &[&str])] = &[
 /// (then `problems` holds every syntax error the parser could recover
 /// from, and nothing else: with the structure unknown, anything more
 /// would be a guess).
-pub(super) fn read(path: &str, src: &str, problems: &mut Vec<Problem>) -> Option<RawLoop> {
+pub(super) fn read(path: &str, at: &Locator<'_>, src: &str, problems: &mut Vec<Problem>) -> Option<RawLoop> {
     let (doc, errors) = DeTable::parse_recoverable(src);
     if !errors.is_empty() {
-        problems.extend(errors.iter().map(|e| syntax_problem(path, src, e)));
+        problems.extend(errors.iter().map(|e| syntax_problem(path, at, src, e)));
         return None;
     }
-    let mut r = Reader { path, src, problems };
+    let mut r = Reader { path, at, problems };
     let top = Table { entries: doc.get_ref(), at: doc.span().start, what: "the loop file", known: LOOP_KEYS };
     r.unknown_keys(&top);
     let (competencies, whole_competencies) = r.tables(&top, "competencies", true);
@@ -145,14 +145,14 @@ pub(super) fn read(path: &str, src: &str, problems: &mut Vec<Problem>) -> Option
 /// A TOML parse error as a located problem. TOML's own messages for a bad
 /// value do not say which key it belongs to, so the key on that line is
 /// added.
-fn syntax_problem(path: &str, src: &str, e: &toml::de::Error) -> Problem {
+fn syntax_problem(path: &str, at: &Locator<'_>, src: &str, e: &toml::de::Error) -> Problem {
     let offset = e.span().map_or(0, |s| s.start);
     let message = e.message().trim().replace('\n', " ");
     let message = match key_at(src, offset) {
         Some(key) if !message.contains(&format!("`{key}`")) => format!("`{key}`: {message}"),
         _ => message,
     };
-    Problem::at(path, src, offset, message)
+    Problem::at(path, at, offset, message)
 }
 
 /// The bare key assigned on the line holding `offset`, if the offset lies in
@@ -177,7 +177,7 @@ struct Table<'t, 'i> {
 
 struct Reader<'a> {
     path: &'a str,
-    src: &'a str,
+    at: &'a Locator<'a>,
     problems: &'a mut Vec<Problem>,
 }
 
@@ -196,7 +196,7 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
 
 impl<'a> Reader<'a> {
     fn problem(&mut self, offset: usize, message: impl Into<String>) {
-        self.problems.push(Problem::at(self.path, self.src, offset, message));
+        self.problems.push(Problem::at(self.path, self.at, offset, message));
     }
 
     /// Every key of `t` the format does not know, each reported at the key.

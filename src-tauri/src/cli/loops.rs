@@ -1,5 +1,6 @@
 //! `mockloop loops` and `mockloop validate`.
 
+use mockloop_core::loops::parse::MAX_PROBLEMS;
 use mockloop_core::loops::{validate_file, Catalog, Loop};
 use mockloop_core::paths;
 use serde::Serialize;
@@ -113,7 +114,12 @@ pub fn validate(files: &[PathBuf]) -> i32 {
                     eprintln!("{p}");
                 }
                 let n = problems.len();
-                eprintln!("{}: {n} problem{}", file.display(), if n == 1 { "" } else { "s" });
+                if n > MAX_PROBLEMS {
+                    // The last line says how many more there are.
+                    eprintln!("{}: more than {MAX_PROBLEMS} problems (the first {MAX_PROBLEMS} listed)", file.display());
+                } else {
+                    eprintln!("{}: {n} problem{}", file.display(), if n == 1 { "" } else { "s" });
+                }
             }
         }
     }

@@ -26,8 +26,8 @@ pub fn voices(json: bool) -> i32 {
                 return 0;
             }
         }
-        if voices.is_empty() {
-            let _ = writeln!(out, "the speech engine answered but offers no voice");
+        if voices.is_empty() && writeln!(out, "the speech engine answered but offers no voice").is_err() {
+            return 0;
         }
     }
     0

@@ -164,6 +164,8 @@ pub struct PlaybackStatus {
     playing: bool,
     position: f64,
     duration: f64,
+    /// The speakers' latest error while playing, in words.
+    error: Option<String>,
 }
 
 #[tauri::command]
@@ -197,7 +199,8 @@ pub async fn playback(
             PlaybackAction::Seek => p.seek(seconds.unwrap_or(0.0).max(0.0)),
             PlaybackAction::Status => {}
         }
-        Ok(PlaybackStatus { take_id, playing: p.is_playing(), position: p.position(), duration: p.duration() })
+        let (playing, position, duration, error) = (p.is_playing(), p.position(), p.duration(), p.fault());
+        Ok(PlaybackStatus { take_id, playing, position, duration, error })
     })
     .await
 }
