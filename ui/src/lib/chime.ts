@@ -1,6 +1,9 @@
 // A short chime for timer warnings, synthesised with Web Audio: no sound
 // file to ship, nothing fetched.
+import { report } from "./errors";
+
 let context: AudioContext | null = null;
+let reported = false;
 
 export function chime(urgent: boolean): void {
   try {
@@ -19,7 +22,9 @@ export function chime(urgent: boolean): void {
     };
     tone(880, 0);
     if (urgent) tone(660, 0.25);
-  } catch {
-    // No audio output: the visible and spoken warnings remain.
+  } catch (e) {
+    // No audio output: the visible and spoken warnings remain; the log says why, once.
+    if (!reported) report("playing the warning chime", e);
+    reported = true;
   }
 }

@@ -3,6 +3,7 @@
 // closed or crashed window loses none of it. Before the run moves on, every
 // pending draft is written first (`flushDrafts`), so moving on never races
 // a half-saved draft.
+import { logged } from "./errors";
 
 type Flush = () => Promise<void>;
 const pending = new Set<Flush>();
@@ -32,7 +33,8 @@ export function draftSaver(save: () => Promise<void>, delayMs = 400): DraftSaver
     touch() {
       dirty = true;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void flush().catch(() => {}), delayMs);
+      // A saver shows its own failures where it can; what is left goes to the log.
+      timer = setTimeout(() => void logged(flush(), "saving a draft as it was typed"), delayMs);
     },
     flush,
     dispose() {

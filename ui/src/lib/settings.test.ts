@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, daysUntil, handsFreeOf, loadPrefs, savePrefs, spokenText, thresholdsOf, turnWords, voiceOf } from "./settings";
+import { LIMITS } from "./bindings";
+import { DEFAULTS, daysUntil, handsFreeOf, loadPrefs, savePrefs, spokenText, thresholdsOf, turnWords, voiceOf, wholeIn } from "./settings";
 
 function memory() {
   const data = new Map<string, string>();
@@ -28,17 +29,43 @@ describe("daysUntil", () => {
   });
 });
 
+describe("the core's limits", () => {
+  it("give every number its default", () => {
+    expect(DEFAULTS.answerWarnS).toBe(LIMITS.answer_warning_seconds.default);
+    expect(DEFAULTS.roundWarnMin).toBe(LIMITS.round_warning_minutes.default);
+    expect(DEFAULTS.voiceRate).toBe(LIMITS.voice_rate.default);
+    expect(DEFAULTS.voiceVolume).toBe(LIMITS.voice_volume.default);
+    expect(DEFAULTS.quietSeconds).toBe(LIMITS.quiet_seconds.default);
+    expect(DEFAULTS.afterSpeechSeconds).toBe(LIMITS.after_speech_seconds.default);
+  });
+  it("hold a number to its range, whole, and anything else to the default", () => {
+    const limit = { min: 1, max: 60, default: 5 };
+    expect(wholeIn(0, limit)).toBe(1);
+    expect(wholeIn(61, limit)).toBe(60);
+    expect(wholeIn(7.6, limit)).toBe(8);
+    expect(wholeIn("12", limit)).toBe(12);
+    expect(wholeIn(Number.NaN, limit)).toBe(5);
+    expect(wholeIn("x", limit)).toBe(5);
+    expect(wholeIn(Number.POSITIVE_INFINITY, limit)).toBe(5);
+  });
+});
+
 describe("thresholdsOf", () => {
   it("turns the settings into the core's marks, time up always included", () => {
-    expect(thresholdsOf(DEFAULTS)).toEqual({ answer_s: [30, 0], round_s: [300, 0] });
+    const answer = LIMITS.answer_warning_seconds.default;
+    const round = LIMITS.round_warning_minutes.default * 60;
+    expect(thresholdsOf(DEFAULTS)).toEqual({ answer_s: [answer, 0], round_s: [round, 0] });
     expect(thresholdsOf({ ...DEFAULTS, answerWarnS: 45, roundWarnMin: 10 })).toEqual({ answer_s: [45, 0], round_s: [600, 0] });
   });
   it("0 means a warning only when time is up", () => {
     expect(thresholdsOf({ ...DEFAULTS, answerWarnS: 0, roundWarnMin: 0 })).toEqual({ answer_s: [0], round_s: [0] });
   });
   it("clamps and rounds what an input field may hold", () => {
-    const odd = { ...DEFAULTS, answerWarnS: -3, roundWarnMin: 99.6 };
-    expect(thresholdsOf(odd)).toEqual({ answer_s: [0], round_s: [3600, 0] });
+    expect(LIMITS.answer_warning_seconds.min).toBe(0);
+    const odd = { ...DEFAULTS, answerWarnS: -3, roundWarnMin: LIMITS.round_warning_minutes.max + 0.6 };
+    expect(thresholdsOf(odd)).toEqual({ answer_s: [0], round_s: [LIMITS.round_warning_minutes.max * 60, 0] });
+    const rounded = thresholdsOf({ ...DEFAULTS, answerWarnS: 44.5, roundWarnMin: 9.4 });
+    expect(rounded).toEqual({ answer_s: [45, 0], round_s: [540, 0] });
     const junk = { ...DEFAULTS, answerWarnS: Number.NaN, roundWarnMin: "x" as unknown as number };
     expect(thresholdsOf(junk)).toEqual(thresholdsOf(DEFAULTS));
   });
@@ -49,8 +76,13 @@ describe("voice preferences", () => {
     expect(voiceOf({ ...DEFAULTS })).toEqual({ voice: null, rate: 0, volume: 0 });
     expect(voiceOf({ ...DEFAULTS, voiceName: "English (America)", voiceRate: 250, voiceVolume: -7.4 })).toEqual({
       voice: "English (America)",
-      rate: 100,
+      rate: LIMITS.voice_rate.max,
       volume: -7,
+    });
+    expect(voiceOf({ ...DEFAULTS, voiceRate: -250, voiceVolume: Number.NaN })).toEqual({
+      voice: null,
+      rate: LIMITS.voice_rate.min,
+      volume: LIMITS.voice_volume.default,
     });
   });
   it("say the follow-up when there is one, else the question, and nothing while assessing", () => {
@@ -64,13 +96,13 @@ describe("hands-free", () => {
   it("sends the voice only when it is on, and keeps the rule in range", () => {
     expect(handsFreeOf(DEFAULTS)).toEqual({
       voice: null,
-      rule: { quiet_seconds: 5, after_speech_seconds: 20 },
+      rule: { quiet_seconds: LIMITS.quiet_seconds.default, after_speech_seconds: LIMITS.after_speech_seconds.default },
       quality: "speech",
       device: null,
     });
     const on = handsFreeOf({ ...DEFAULTS, voiceOn: true, quietSeconds: 0, afterSpeechSeconds: 9000, device: "mic" });
     expect(on.voice).toEqual({ voice: null, rate: 0, volume: 0 });
-    expect(on.rule).toEqual({ quiet_seconds: 1, after_speech_seconds: 600 });
+    expect(on.rule).toEqual({ quiet_seconds: LIMITS.quiet_seconds.min, after_speech_seconds: LIMITS.after_speech_seconds.max });
     expect(on.device).toBe("mic");
   });
   it("says whose turn it is, counting down in whole seconds", () => {

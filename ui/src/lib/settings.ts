@@ -1,10 +1,12 @@
 // Window preferences, kept in the webview's local storage (per user, on this
 // machine). Rehearsal data lives in SQLite; these are only how the window
 // behaves.
-import type { HandsFreeOptions, Thresholds, Turn, VoiceSettings } from "./bindings";
+// The ranges and defaults of the numbers come from the core (`LIMITS`), which
+// refuses anything outside them.
+import { LIMITS, type HandsFreeOptions, type Quality, type Thresholds, type Turn, type VoiceSettings } from "./bindings";
 
+export type { Quality };
 export type Theme = "system" | "light" | "dark";
-export type Quality = "speech" | "studio";
 
 export interface Prefs {
   theme: Theme;
@@ -13,23 +15,23 @@ export interface Prefs {
   chime: boolean;
   /** Only read once, to move an older window's interview date into the database. */
   targetDate: string;
-  /** Warn this many seconds before an answer's time is up (0: only at the end). */
+  /** Warn this many seconds before an answer's time is up (0: only at the end; `LIMITS.answer_warning_seconds`). */
   answerWarnS: number;
-  /** Warn this many minutes before a round's time is up (0: only at the end). */
+  /** Warn this many minutes before a round's time is up (0: only at the end; `LIMITS.round_warning_minutes`). */
   roundWarnMin: number;
   /** The interviewer says each question and follow-up aloud. */
   voiceOn: boolean;
   /** A voice's name from the engine ("": its default). */
   voiceName: string;
-  /** -100 (slowest) to 100 (fastest); 0 is the engine's normal. */
+  /** Slowest to fastest (`LIMITS.voice_rate`); 0 is the engine's normal. */
   voiceRate: number;
-  /** -100 to 100; 0 is the engine's normal. */
+  /** Quietest to loudest (`LIMITS.voice_volume`); 0 is the engine's normal. */
   voiceVolume: number;
   /** Hands-free: the interviewer asks, the answer records itself and ends on silence. */
   handsFree: boolean;
-  /** Hands-free: seconds of quiet that end an answer (1–60). */
+  /** Hands-free: seconds of quiet that end an answer (`LIMITS.quiet_seconds`). */
   quietSeconds: number;
-  /** Hands-free: seconds spoken before quiet can end an answer (0–600). */
+  /** Hands-free: seconds spoken before quiet can end an answer (`LIMITS.after_speech_seconds`). */
   afterSpeechSeconds: number;
 }
 
@@ -40,28 +42,31 @@ export const DEFAULTS: Prefs = {
   device: "",
   chime: true,
   targetDate: "",
-  answerWarnS: 30,
-  roundWarnMin: 5,
+  answerWarnS: LIMITS.answer_warning_seconds.default,
+  roundWarnMin: LIMITS.round_warning_minutes.default,
   voiceOn: false,
   voiceName: "",
-  voiceRate: 0,
-  voiceVolume: 0,
+  voiceRate: LIMITS.voice_rate.default,
+  voiceVolume: LIMITS.voice_volume.default,
   handsFree: false,
-  quietSeconds: 5,
-  afterSpeechSeconds: 20,
+  quietSeconds: LIMITS.quiet_seconds.default,
+  afterSpeechSeconds: LIMITS.after_speech_seconds.default,
 };
 
-/** A whole number within [lo, hi], or `fallback` for anything that is not a number. */
-function wholeIn(value: unknown, lo: number, hi: number, fallback: number): number {
+/** A setting's valid range and default, as the core gives it. */
+export type Limit = { readonly min: number; readonly max: number; readonly default: number };
+
+/** A whole number within the limit, or its default for anything that is not a number. */
+export function wholeIn(value: unknown, limit: Limit): number {
   const n = Number(value);
-  if (!Number.isFinite(n)) return fallback;
-  return Math.min(hi, Math.max(lo, Math.round(n)));
+  if (!Number.isFinite(n)) return limit.default;
+  return Math.min(limit.max, Math.max(limit.min, Math.round(n)));
 }
 
 /** The core's warning marks for these preferences: the early warning (if any) and time up. */
 export function thresholdsOf(prefs: Prefs): Thresholds {
-  const answer = wholeIn(prefs.answerWarnS, 0, 600, DEFAULTS.answerWarnS);
-  const round = wholeIn(prefs.roundWarnMin, 0, 60, DEFAULTS.roundWarnMin) * 60;
+  const answer = wholeIn(prefs.answerWarnS, LIMITS.answer_warning_seconds);
+  const round = wholeIn(prefs.roundWarnMin, LIMITS.round_warning_minutes) * 60;
   return { answer_s: answer > 0 ? [answer, 0] : [0], round_s: round > 0 ? [round, 0] : [0] };
 }
 
@@ -69,8 +74,8 @@ export function thresholdsOf(prefs: Prefs): Thresholds {
 export function voiceOf(prefs: Prefs): VoiceSettings {
   return {
     voice: prefs.voiceName || null,
-    rate: wholeIn(prefs.voiceRate, -100, 100, 0),
-    volume: wholeIn(prefs.voiceVolume, -100, 100, 0),
+    rate: wholeIn(prefs.voiceRate, LIMITS.voice_rate),
+    volume: wholeIn(prefs.voiceVolume, LIMITS.voice_volume),
   };
 }
 
@@ -79,8 +84,8 @@ export function handsFreeOf(prefs: Prefs): HandsFreeOptions {
   return {
     voice: prefs.voiceOn ? voiceOf(prefs) : null,
     rule: {
-      quiet_seconds: wholeIn(prefs.quietSeconds, 1, 60, DEFAULTS.quietSeconds),
-      after_speech_seconds: wholeIn(prefs.afterSpeechSeconds, 0, 600, DEFAULTS.afterSpeechSeconds),
+      quiet_seconds: wholeIn(prefs.quietSeconds, LIMITS.quiet_seconds),
+      after_speech_seconds: wholeIn(prefs.afterSpeechSeconds, LIMITS.after_speech_seconds),
     },
     quality: prefs.quality,
     device: prefs.device || null,

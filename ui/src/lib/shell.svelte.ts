@@ -1,0 +1,63 @@
+// The window around the screens: what the home screen shows (the loops,
+// the runs, the interview date), the failure said at the top of the window
+// (a damaged database offers "Start fresh"), and the live region's words.
+import { commands, type Home } from "./bindings";
+import { problemOf, type Problem } from "./errors";
+import type { PrefsStore } from "./prefs.svelte";
+import type { Notices } from "./rehearsal.svelte";
+
+export class Shell implements Notices {
+  home = $state<Home | null>(null);
+  error = $state<Problem | null>(null);
+  /** What the screen reader is told (aria-live). */
+  live = $state("");
+
+  problem(problem: Problem | null): void {
+    this.error = problem;
+  }
+
+  announce(words: string): void {
+    this.live = words;
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.home = await commands.listLoops();
+      this.error = null;
+    } catch (e) {
+      this.error = problemOf(e);
+    }
+  }
+
+  async setTargetDate(date: string): Promise<void> {
+    try {
+      await commands.setTargetDate(date);
+      await this.refresh();
+    } catch (e) {
+      this.error = problemOf(e);
+    }
+  }
+
+  /** The database was damaged: set it aside (nothing is deleted) and go on. */
+  async startFresh(): Promise<void> {
+    try {
+      const aside = await commands.startFresh();
+      this.error = null;
+      await this.refresh();
+      this.live = `The damaged database was set aside as ${aside}; a fresh one is open.`;
+    } catch (e) {
+      this.error = problemOf(e);
+    }
+  }
+
+  /**
+   * The interview date used to live in the window's storage; it now lives
+   * in the database, shared with `mockloop report`.
+   */
+  async moveTargetDate(prefs: PrefsStore): Promise<void> {
+    if (prefs.value.targetDate && this.home && !this.home.target_date) {
+      await this.setTargetDate(prefs.value.targetDate);
+      prefs.change({ ...prefs.value, targetDate: "" });
+    }
+  }
+}
