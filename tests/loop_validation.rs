@@ -104,6 +104,38 @@ fn round_with_empty_bank_is_rejected() {
 }
 
 #[test]
+fn an_oversized_file_is_refused_unread_and_a_flood_of_problems_is_cut_short() {
+    let dir = tempfile::tempdir().unwrap();
+    // Far past a loop's size: refused in words before any parsing, in the
+    // catalog (the window's start-up) and by `validate` alike.
+    let huge = dir.path().join("huge.toml");
+    let line = "unknown_key = \"a value that is not a loop\"\n";
+    let mut text = String::from("id = \"huge\"\ntitle = \"Huge\"\n");
+    while text.len() as u64 <= mockloop_core::loops::catalog::MAX_LOOP_BYTES {
+        text.push_str(line);
+    }
+    std::fs::write(&huge, &text).unwrap();
+    let refused = mockloop_core::loops::validate_file(&huge).unwrap_err();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(refused[0].message.contains("a loop file is at most 2 MB"), "{}", refused[0]);
+    let catalog = Catalog::load(Some(dir.path()));
+    assert_eq!(catalog.problems.len(), 1);
+    assert_eq!(catalog.loops.len(), 2, "the built-in loops still load");
+
+    // Under the size, thousands of problems: the first ones are listed,
+    // then how many more there are.
+    let mut many = String::from("id = \"many\"\ntitle = \"Many\"\n");
+    for i in 0..5000 {
+        many.push_str(&format!("unknown_{i} = 1\n"));
+    }
+    let listed = parse_loop("many.toml", &many, LoopSource::Builtin).unwrap_err();
+    let cap = mockloop_core::loops::parse::MAX_PROBLEMS;
+    assert_eq!(listed.len(), cap + 1);
+    assert!(listed[cap].message.contains(&format!("more problems after these {cap}")), "{}", listed[cap]);
+    assert_eq!(listed[cap - 1].line, listed[cap].line, "said where the listing stopped");
+}
+
+#[test]
 fn syntax_error_is_located_not_panicked() {
     let text = MINIMAL.replace("title = \"Warm-up\"", "title = \"Warm-up");
     let p = problems(&text);

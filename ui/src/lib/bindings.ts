@@ -604,6 +604,8 @@ export type PlaybackStatus = {
 	playing: boolean,
 	position: number | null,
 	duration: number | null,
+	/**  The speakers' latest error while playing, in words. */
+	error: string | null,
 };
 
 /**  A follow-up an interviewer asks after the main answer. */
