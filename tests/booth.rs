@@ -79,13 +79,14 @@ fn each_take_is_analysed_once_when_the_worker_and_a_caller_race_for_it() {
     let mut tell = count(&analysed);
     let newest: Vec<i64> = ids.iter().rev().copied().collect();
     booth.settle(&newest, &mut tell);
-    booth.with_session(|s| {
-        for id in &ids {
-            assert!(s.store().take(*id)?.delivery.is_some(), "take {id} is analysed once settled");
-        }
-        Ok::<_, BoothError>(())
-    })
-    .unwrap();
+    booth
+        .with_session(|s| {
+            for id in &ids {
+                assert!(s.store().take(*id)?.delivery.is_some(), "take {id} is analysed once settled");
+            }
+            Ok::<_, BoothError>(())
+        })
+        .unwrap();
     booth.close().unwrap();
     worker.join().unwrap();
     let analysed = analysed.lock().unwrap();

@@ -3,13 +3,13 @@
 //! their folder, damaged and locked databases refused untouched. Every test
 //! runs on a real SQLite file in a real folder.
 
+use mockloop_core::booth::{Booth, BoothError};
 use mockloop_core::clock::ManualClock;
+use mockloop_core::error::{ErrorKind, Kind};
+use mockloop_core::lock::LockError;
 use mockloop_core::rehearsal::Phase;
 use mockloop_core::session::{Action, Session, SessionError};
 use mockloop_core::store::{Rating, StoreError, TakeStatus, DB_FILE};
-use mockloop_core::booth::{Booth, BoothError};
-use mockloop_core::error::{ErrorKind, Kind};
-use mockloop_core::lock::LockError;
 use mockloop_core::{lock::DataLock, takes};
 use std::path::Path;
 use std::sync::Arc;

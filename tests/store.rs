@@ -1,9 +1,9 @@
 //! The SQLite store and the session on a real database file.
 
 use mockloop_core::clock::ManualClock;
+use mockloop_core::lock::DataLock;
 use mockloop_core::rehearsal::Phase;
 use mockloop_core::session::{Action, Session, SessionError};
-use mockloop_core::lock::DataLock;
 use mockloop_core::store::{current_version, Rating, Store, StoreError, TakeStatus, DB_FILE};
 use std::sync::Arc;
 use std::time::Duration;

@@ -10,8 +10,8 @@
 //! folder.
 
 use crate::fsutil;
-use crate::logging::LogErr;
 use crate::lock::{DataLock, LockError};
+use crate::logging::LogErr;
 use crate::store::{Store, StoreError, DB_FILE};
 use crate::takes::takes_dir;
 use std::fs::File;

@@ -150,7 +150,13 @@ fn seen(booth: &Booth, now_ms: u64) -> Seen {
 
 /// Records the answer `key`, if it is still the one up; false when it is
 /// not, or the microphone failed (the room is told why).
-fn start_recording(booth: &Booth, room: &mut dyn Room, controls: &Controls, options: &RecordOptions, key: AnswerKey) -> bool {
+fn start_recording(
+    booth: &Booth,
+    room: &mut dyn Room,
+    controls: &Controls,
+    options: &RecordOptions,
+    key: AnswerKey,
+) -> bool {
     if controls.stop.load(Ordering::Acquire) {
         return false;
     }

@@ -106,9 +106,8 @@ mod engine {
 
     /// Whether Speech Dispatcher's daemon is on `PATH`.
     fn installed() -> bool {
-        std::env::var_os("PATH").is_some_and(|path| {
-            std::env::split_paths(&path).any(|dir| dir.join("speech-dispatcher").is_file())
-        })
+        std::env::var_os("PATH")
+            .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("speech-dispatcher").is_file()))
     }
 
     /// Held while starting Speech Dispatcher.
@@ -148,8 +147,8 @@ mod engine {
                     // Without a session folder the daemon has nowhere to
                     // put its socket: say so, not "install it" (it may well
                     // be installed; this is a shell outside a desktop login).
-                    let no_runtime = std::env::var_os("XDG_RUNTIME_DIR").is_none()
-                        && std::env::var_os("SPEECHD_ADDRESS").is_none();
+                    let no_runtime =
+                        std::env::var_os("XDG_RUNTIME_DIR").is_none() && std::env::var_os("SPEECHD_ADDRESS").is_none();
                     let installed = installed();
                     if no_runtime && installed {
                         return Err(VoiceError::Unreachable {

@@ -150,7 +150,7 @@ fn bring_forward(app: &AppHandle) {
 fn work_after_takes(app: AppHandle) {
     let booth = Arc::clone(&app.state::<AppState>().booth);
     booth.work_after_takes(BACKLOG_AFTER, &mut |notice| match notice {
-        Notice::Analysed(row) => events::send(&app, TakeAnalyzed(row)),
+        Notice::Analysed(row) => events::send(&app, TakeAnalyzed(*row)),
         Notice::Progress(progress) => events::send(&app, AnalysisProgress(progress)),
     });
 }

@@ -81,7 +81,10 @@ pub const MAX_TEXT: usize = 64 * 1024;
 /// Refuses text no person typed (a megabyte id, a note past 64 KiB).
 pub fn check_len(what: &str, text: &str) -> CommandResult<()> {
     if text.len() > MAX_TEXT {
-        return Err(CommandError::bad_input(format!("the {what} is too long ({} bytes; at most {MAX_TEXT})", text.len())));
+        return Err(CommandError::bad_input(format!(
+            "the {what} is too long ({} bytes; at most {MAX_TEXT})",
+            text.len()
+        )));
     }
     Ok(())
 }

@@ -131,7 +131,8 @@ fn paths_in(code: &str) -> Vec<(usize, Vec<String>)> {
     };
     let mut i = 0;
     while i < bytes.len() {
-        let boundary = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b':');
+        let boundary =
+            i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b':');
         if !boundary || !(bytes[i].is_ascii_alphabetic() || bytes[i] == b'$') {
             i += 1;
             continue;
@@ -280,7 +281,8 @@ fn cycles(root_file: &Path) -> Vec<String> {
     let mut rings: BTreeMap<Vec<String>, String> = BTreeMap::new();
     for ((a, b), why) in &edges {
         if let Some(back) = reaches(b, a) {
-            let mut ring: Vec<String> = std::iter::once(a).chain(&back[..back.len() - 1]).map(|m| m.join("::")).collect();
+            let mut ring: Vec<String> =
+                std::iter::once(a).chain(&back[..back.len() - 1]).map(|m| m.join("::")).collect();
             let evidence: Vec<String> = std::iter::once(why.clone())
                 .chain(back.windows(2).map(|w| edges[&(w[0].clone(), w[1].clone())].clone()))
                 .collect();
@@ -289,19 +291,13 @@ fn cycles(root_file: &Path) -> Vec<String> {
             rings.entry(ring).or_insert_with(|| evidence.join("\n      "));
         }
     }
-    rings
-        .into_iter()
-        .map(|(ring, evidence)| format!("{} → {}\n      {evidence}", ring.join(" → "), ring[0]))
-        .collect()
+    rings.into_iter().map(|(ring, evidence)| format!("{} → {}\n      {evidence}", ring.join(" → "), ring[0])).collect()
 }
 
 #[test]
 fn no_module_imports_a_module_that_imports_it_back() {
-    let crates = [
-        root().join("core/src/lib.rs"),
-        root().join("src-tauri/src/lib.rs"),
-        root().join("src-tauri/src/main.rs"),
-    ];
+    let crates =
+        [root().join("core/src/lib.rs"), root().join("src-tauri/src/lib.rs"), root().join("src-tauri/src/main.rs")];
     let mut problems = Vec::new();
     for krate in &crates {
         for cycle in cycles(krate) {
@@ -326,7 +322,10 @@ fn the_cycle_check_sees_a_cycle_and_a_group() {
     let found = cycles(&src.join("lib.rs"));
     assert_eq!(found.len(), 1, "one ring, a ↔ b: {found:#?}");
     assert!(found[0].starts_with("a → b → a"), "{found:#?}");
-    assert!(found[0].contains("a.rs:1 uses crate::b::c::Thing") && found[0].contains("c.rs:2 uses crate::a::g"), "{found:#?}");
+    assert!(
+        found[0].contains("a.rs:1 uses crate::b::c::Thing") && found[0].contains("c.rs:2 uses crate::a::g"),
+        "{found:#?}"
+    );
     assert!(!found.iter().any(|c| c.contains('d')), "a comment and a string are no imports: {found:#?}");
 }
 

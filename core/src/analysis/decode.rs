@@ -7,10 +7,10 @@
 //! resampler `speech` quality records with. Memory: two bytes per 16 kHz
 //! sample, ~115 MB for an hour.
 
-use crate::dsp::decimate::Decimator;
 use super::AnalyzeError;
-use crate::dsp::to_i16;
+use crate::dsp::decimate::Decimator;
 use crate::dsp::resample::StreamResampler;
+use crate::dsp::to_i16;
 use std::io::Read;
 use std::path::Path;
 
@@ -288,4 +288,3 @@ fn fill(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     }
     Ok(got)
 }
-

@@ -11,10 +11,10 @@
 //! A single voiced frame is not voice: [`MIN_RUN`] frames in a row are, so
 //! a click or a breath neither holds an answer open nor counts as speech.
 
-use crate::dsp::decimate::Decimator;
-use crate::dsp::RATE;
 use super::vad::FRAME;
+use crate::dsp::decimate::Decimator;
 use crate::dsp::resample::StreamResampler;
+use crate::dsp::RATE;
 use earshot::Detector;
 use std::sync::atomic::{AtomicU64, Ordering};
 

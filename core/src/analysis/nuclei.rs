@@ -99,7 +99,6 @@ fn voiced_at(samples: &[i16], at: usize) -> bool {
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,9 +8,9 @@
 //! never becomes a word and the edges land within a few milliseconds of the
 //! waveform's.
 
+use super::vad::FRAME;
 use crate::dsp::RATE;
 pub use crate::dsp::{quantile, to_db};
-use super::vad::FRAME;
 
 /// Samples per energy block (5 ms).
 pub const BLOCK: usize = 80;

@@ -6,8 +6,8 @@
 //! play the take's rate), and the audio thread owns the stream.
 
 use super::devices::{self, device_name, with_sample_type, DeviceError};
-use crate::dsp::resample::StreamResampler;
 use super::wavfile::WavInfo;
+use crate::dsp::resample::StreamResampler;
 use cpal::traits::{DeviceTrait, StreamTrait};
 use cpal::{FromSample, OutputCallbackInfo, SizedSample};
 use rtrb::{Consumer, Producer, RingBuffer};

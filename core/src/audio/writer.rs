@@ -12,9 +12,9 @@
 
 use super::levels::{LevelMeter, SharedLevels};
 use super::peaks::{peaks_path, PeakWriter};
-use crate::dsp::resample::StreamResampler;
 use super::wavfile::{self, part_and_final, WavInfo, MAX_DATA_BYTES};
 use crate::analysis::live::LiveVoice;
+use crate::dsp::resample::StreamResampler;
 use crate::dsp::to_i16;
 use crate::fsutil;
 use std::fs::File;
@@ -48,7 +48,6 @@ fn hound_error(e: hound::Error) -> WriteError {
         other => WriteError(other.to_string()),
     }
 }
-
 
 /// One take being written.
 pub struct TakeWriter {

@@ -40,7 +40,7 @@ pub struct Progress {
 pub enum Notice {
     /// A take's figures were stored (or why its file could not be read):
     /// its row as it is now.
-    Analysed(TakeRow),
+    Analysed(Box<TakeRow>),
     /// How far the work is.
     Progress(Progress),
 }
@@ -233,7 +233,7 @@ impl Booth {
         };
         self.after.changed.notify_all();
         match done {
-            Ok(Ok(Some(row))) => tell(Notice::Analysed(row)),
+            Ok(Ok(Some(row))) => tell(Notice::Analysed(Box::new(row))),
             Ok(Ok(None)) => {} // deleted meanwhile
             Ok(Err(e)) => log::error!("take {take_id}: its analysis could not be saved: {e}"),
             Err(_) => log::error!("take {take_id}: the analysis failed on an internal error"),

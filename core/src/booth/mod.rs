@@ -125,11 +125,17 @@ enum Mic {
     /// A take is being started: the device is opening.
     Starting,
     /// A take is being recorded.
-    Take { recorder: Recorder, take_id: i64 },
+    Take {
+        recorder: Recorder,
+        take_id: i64,
+    },
     /// The microphone test is opening the device.
     TestStarting,
     /// The settings screen's microphone test, into a scratch file.
-    Test { recorder: Recorder, path: PathBuf },
+    Test {
+        recorder: Recorder,
+        path: PathBuf,
+    },
 }
 
 /// The session, the microphone and the work after each take, shared by a
@@ -230,7 +236,9 @@ impl Booth {
     pub fn start_fresh(&self) -> Result<PathBuf, BoothError> {
         let mut desk = relock(&self.desk);
         let Desk::Closed(why, lock) = &mut *desk else {
-            return Err(SessionError::BadSetting("the data folder is open and healthy; nothing to set aside".into()).into());
+            return Err(
+                SessionError::BadSetting("the data folder is open and healthy; nothing to set aside".into()).into()
+            );
         };
         if why.kind != ErrorKind::DamagedDatabase {
             return Err(why.clone().into());
@@ -334,7 +342,8 @@ impl Booth {
     /// Files how a take ended, and queues the work after it.
     fn file(&self, take_id: i64, ended: Result<TakeSummary, RecordError>) -> Result<TakeRow, BoothError> {
         let ended = ended.map_err(|e| e.to_string());
-        let row = self.with_session(|s| Ok::<_, BoothError>(s.close_take(take_id, ended.as_ref().map_err(Clone::clone))?))?;
+        let row =
+            self.with_session(|s| Ok::<_, BoothError>(s.close_take(take_id, ended.as_ref().map_err(Clone::clone))?))?;
         self.after.push(row.id);
         Ok(row)
     }

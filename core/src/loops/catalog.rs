@@ -128,6 +128,9 @@ fn read_loop_file(path: &Path) -> Result<String, Problem> {
         return Err(too_big(bytes.len() as u64));
     }
     String::from_utf8(bytes).map_err(|e| {
-        problem(format!("this file is not text (UTF-8): byte {} is not part of a character", e.utf8_error().valid_up_to()))
+        problem(format!(
+            "this file is not text (UTF-8): byte {} is not part of a character",
+            e.utf8_error().valid_up_to()
+        ))
     })
 }

@@ -46,7 +46,9 @@ impl RunReport {
     /// (the report only reads: nothing is stored). A file that cannot be
     /// read stays "not analysed yet".
     pub fn analyze_missing(&mut self, data_dir: &std::path::Path) {
-        for take in self.takes.iter_mut().filter(|t| t.delivery.is_none() && t.status != crate::store::TakeStatus::Recording) {
+        for take in
+            self.takes.iter_mut().filter(|t| t.delivery.is_none() && t.status != crate::store::TakeStatus::Recording)
+        {
             if let Ok(path) = crate::takes::take_path(data_dir, &take.path) {
                 take.delivery = crate::analysis::analyze_file(&path).ok();
             }

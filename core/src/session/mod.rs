@@ -247,16 +247,7 @@ impl Session {
         };
         let data_dir = lock.dir().to_path_buf();
         let catalog = Catalog::load(Some(&paths::loops_dir(&data_dir)));
-        Ok(Self {
-            catalog,
-            store,
-            clock,
-            thresholds: Thresholds::default(),
-            active: None,
-            recovered,
-            data_dir,
-            lock,
-        })
+        Ok(Self { catalog, store, clock, thresholds: Thresholds::default(), active: None, recovered, data_dir, lock })
     }
 
     /// Sets a damaged database aside (renamed, with its journal files, to
@@ -582,7 +573,13 @@ impl Session {
             return Err(SessionError::NotAnswering);
         }
         let probe = view.probe_index;
-        let name = takes::take_file_name(self.clock.wall().with_timezone(&Local), &view.loop_id, &view.round_id, &view.question_id, probe);
+        let name = takes::take_file_name(
+            self.clock.wall().with_timezone(&Local),
+            &view.loop_id,
+            &view.round_id,
+            &view.question_id,
+            probe,
+        );
         let dir = takes::takes_dir(&self.data_dir);
         crate::fsutil::create_private_dir(&dir)
             .map_err(|e| StoreError::File(format!("cannot create {}: {e}", dir.display())))?;

@@ -45,7 +45,8 @@ pub enum TakeStatus {
 
 impl TakeStatus {
     /// Every status, in the order of the schema's CHECK.
-    pub const ALL: [Self; 5] = [Self::Recording, Self::Complete, Self::Interrupted, Self::DeviceLost, Self::WriteFailed];
+    pub const ALL: [Self; 5] =
+        [Self::Recording, Self::Complete, Self::Interrupted, Self::DeviceLost, Self::WriteFailed];
 
     /// The name stored in the database (and sent to the window).
     pub fn as_str(self) -> &'static str {
@@ -73,7 +74,8 @@ impl rusqlite::ToSql for TakeStatus {
 impl rusqlite::types::FromSql for TakeStatus {
     fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
         let name = value.as_str()?;
-        Self::parse(name).ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown take status {name:?}").into()))
+        Self::parse(name)
+            .ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown take status {name:?}").into()))
     }
 }
 
@@ -291,8 +293,10 @@ impl Store {
 
     /// The takes of one run, in the order they were recorded.
     pub fn run_takes(&self, run_id: i64) -> Result<Vec<TakeRow>> {
-        let mut stmt =
-            self.conn.prepare_cached(&format!("{SELECT} WHERE t.run_id = ?1 ORDER BY t.id")).map_err(|e| self.sql(e))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{SELECT} WHERE t.run_id = ?1 ORDER BY t.id"))
+            .map_err(|e| self.sql(e))?;
         let rows = stmt
             .query_map([run_id], row)
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())

@@ -116,7 +116,10 @@ pub fn validate(files: &[PathBuf]) -> i32 {
                 let n = problems.len();
                 if n > MAX_PROBLEMS {
                     // The last line says how many more there are.
-                    eprintln!("{}: more than {MAX_PROBLEMS} problems (the first {MAX_PROBLEMS} listed)", file.display());
+                    eprintln!(
+                        "{}: more than {MAX_PROBLEMS} problems (the first {MAX_PROBLEMS} listed)",
+                        file.display()
+                    );
                 } else {
                     eprintln!("{}: {n} problem{}", file.display(), if n == 1 { "" } else { "s" });
                 }

@@ -208,9 +208,10 @@ fn run(args: RehearseArgs, data_dir: Option<&Path>) -> Result<i32, String> {
             let round = match &args.round {
                 Some(round) => round.clone(),
                 None => {
-                    let lp = s.catalog().get(&args.loop_id).ok_or_else(|| {
-                        BoothError::from(SessionError::UnknownLoop(args.loop_id.clone()))
-                    })?;
+                    let lp = s
+                        .catalog()
+                        .get(&args.loop_id)
+                        .ok_or_else(|| BoothError::from(SessionError::UnknownLoop(args.loop_id.clone())))?;
                     let first = lp.rounds.first().map(|r| r.id.clone());
                     first.ok_or_else(|| SessionError::BadSetting("that loop has no rounds".into()))?
                 }

@@ -89,10 +89,9 @@ pub async fn start_fresh(app: AppHandle) -> CommandResult<String> {
 #[specta::specta]
 pub async fn backup_now(app: AppHandle) -> CommandResult<String> {
     blocking(app, |app| {
-        let folder = backup_folder().ok_or_else(|| CommandError::new(
-            mockloop_core::error::ErrorKind::Storage,
-            "cannot find your documents or home folder",
-        ))?;
+        let folder = backup_folder().ok_or_else(|| {
+            CommandError::new(mockloop_core::error::ErrorKind::Storage, "cannot find your documents or home folder")
+        })?;
         booth(app).with_session(|s| {
             let now = s.clock().wall().with_timezone(&chrono::Local);
             let archive = folder.join(format!("mockloop-backup-{}.tar", now.format("%Y-%m-%d_%H-%M-%S")));

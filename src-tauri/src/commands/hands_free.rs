@@ -97,7 +97,7 @@ impl Room for Window {
 
     fn told(&mut self, notice: Notice) {
         if let Notice::Analysed(row) = notice {
-            events::send(&self.app, TakeAnalyzed(row));
+            events::send(&self.app, TakeAnalyzed(*row));
         }
     }
 }
@@ -187,4 +187,3 @@ pub async fn hands_free_stay(app: AppHandle) -> CommandResult<()> {
     })
     .await
 }
-

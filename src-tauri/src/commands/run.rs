@@ -140,7 +140,7 @@ pub async fn run_action(app: AppHandle, action: Action) -> CommandResult<Update>
         if action == Action::Next {
             booth.settle_answer(&mut |notice| {
                 if let Notice::Analysed(row) = notice {
-                    events::send(app, TakeAnalyzed(row));
+                    events::send(app, TakeAnalyzed(*row));
                 }
             });
         }
