@@ -20,5 +20,5 @@ pub mod writer;
 
 pub use devices::{DeviceError, DeviceInfo};
 pub use player::{PlayError, Player};
-pub use recorder::{Outcome, Quality, RecordError, RecordOptions, Recorder, RecorderStatus, TakeSummary};
+pub use recorder::{record_file, Outcome, Quality, RecordError, RecordOptions, Recorder, RecorderStatus, TakeSummary};
 pub use wavfile::WavInfo;

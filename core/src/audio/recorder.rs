@@ -24,7 +24,7 @@ use cpal::{FromSample, InputCallbackInfo, SizedSample, StreamInstant};
 use rtrb::{Consumer, RingBuffer};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -337,6 +337,27 @@ impl Recorder {
             let _ = audio.join();
         }
         result
+    }
+}
+
+/// Records one plain file (not a take: `mockloop record`) until its
+/// length (`options.seconds`), the device's end, or `stop` is set; calls
+/// `started` once the first samples have arrived.
+pub fn record_file(
+    path: &Path,
+    options: &RecordOptions,
+    stop: &AtomicBool,
+    started: impl FnOnce(),
+) -> Result<TakeSummary, RecordError> {
+    let recorder = Recorder::start(path, options)?;
+    started();
+    while !recorder.is_finished() && !stop.load(Ordering::Acquire) {
+        std::thread::sleep(WRITER_POLL);
+    }
+    if recorder.is_finished() {
+        recorder.wait()
+    } else {
+        recorder.stop()
     }
 }
 

@@ -1,13 +1,12 @@
 //! `mockloop devices`, `record`, `play` and `recover`.
 
 use super::print_json;
-use mockloop_core::audio::{devices, wavfile, Outcome, Player, Quality, RecordOptions, Recorder};
+use mockloop_core::audio::{devices, record_file, wavfile, Outcome, Player, Quality, RecordOptions};
 use mockloop_core::paths;
 use mockloop_core::takes;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Lists audio devices (with `all`, ALSA's plugins and monitors too).
 pub fn devices(json: bool, all: bool) -> i32 {
@@ -102,19 +101,11 @@ pub fn record(args: RecordArgs<'_>, data_dir: Option<&Path>) -> i32 {
         }
     }
     let options = RecordOptions { device, quality, rate, seconds, replace_existing: force, ..RecordOptions::default() };
-    let recorder = match Recorder::start(out, &options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
-    };
-    // Tests and scripts wait for this line: the first samples have arrived.
-    eprintln!("recording to {} (Ctrl-C to stop)", out.display());
-    while !recorder.is_finished() && !interrupted.load(Ordering::Acquire) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let summary = if recorder.is_finished() { recorder.wait() } else { recorder.stop() };
+    // Tests and scripts wait for the line `started` prints: the first
+    // samples have arrived.
+    let summary = record_file(out, &options, &interrupted, || {
+        eprintln!("recording to {} (Ctrl-C to stop)", out.display());
+    });
     match summary {
         Ok(summary) => {
             let ok = print_json(&summary);
