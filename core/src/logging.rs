@@ -68,6 +68,19 @@ pub fn start(data_dir: &Path, shell: &str) -> Option<LogGuard> {
     }
 }
 
+/// The longest message a log line holds: what a person sent (a megabyte
+/// id, say) may be quoted in an error, and one line must never rotate the
+/// log away.
+pub const MAX_LINE: usize = 2000;
+
+/// `message` cut to [`MAX_LINE`] characters, saying so.
+pub fn clip(message: &str) -> std::borrow::Cow<'_, str> {
+    match message.char_indices().nth(MAX_LINE) {
+        None => message.into(),
+        Some((at, _)) => format!("{}… ({} bytes in all)", &message[..at], message.len()).into(),
+    }
+}
+
 /// Logs the error of a result that no one can act on, with where it was
 /// dropped, instead of dropping it silently.
 pub trait LogErr<T> {
@@ -84,7 +97,7 @@ impl<T, E: Display> LogErr<T> for Result<T, E> {
             Ok(value) => Some(value),
             Err(e) => {
                 let at = std::panic::Location::caller();
-                log::error!("{}:{}: {e}", at.file(), at.line());
+                log::error!("{}:{}: {}", at.file(), at.line(), clip(&e.to_string()));
                 None
             }
         }
@@ -96,9 +109,23 @@ impl<T, E: Display> LogErr<T> for Result<T, E> {
             Ok(value) => Some(value),
             Err(e) => {
                 let at = std::panic::Location::caller();
-                log::warn!("{}:{}: {e}", at.file(), at.line());
+                log::warn!("{}:{}: {}", at.file(), at.line(), clip(&e.to_string()));
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_message_is_clipped_on_a_character_and_says_how_long_it_was() {
+        assert_eq!(clip("short"), "short");
+        let long = "é".repeat(MAX_LINE + 10);
+        let clipped = clip(&long);
+        assert!(clipped.starts_with(&"é".repeat(MAX_LINE)));
+        assert!(clipped.ends_with(&format!("… ({} bytes in all)", long.len())), "{clipped}");
     }
 }

@@ -21,9 +21,15 @@ impl CommandError {
         Self { kind, message: message.into() }
     }
 
-    /// What was sent cannot be used.
+    /// What was sent cannot be used. Logged with the place that refused it
+    /// (most such refusals come before a command's work, which logs its
+    /// own failures).
+    #[track_caller]
     pub fn bad_input(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::BadInput, message)
+        let refused = Self::new(ErrorKind::BadInput, message);
+        let at = std::panic::Location::caller();
+        log::warn!("refused at {}:{}: {}", at.file(), at.line(), mockloop_core::logging::clip(&refused.message));
+        refused
     }
 
     /// A failure of the app itself.

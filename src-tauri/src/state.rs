@@ -70,7 +70,7 @@ async fn on_pool<T: Send + 'static>(
     .await
     .unwrap_or_else(|e| Err(CommandError::internal(format!("internal error: {e}"))));
     if let Err(e) = &done {
-        log::warn!("command {command} failed ({:?}): {}", e.kind, e.message);
+        log::warn!("command {command} failed ({:?}): {}", e.kind, mockloop_core::logging::clip(&e.message));
     }
     done
 }
@@ -79,6 +79,7 @@ async fn on_pool<T: Send + 'static>(
 pub const MAX_TEXT: usize = 64 * 1024;
 
 /// Refuses text no person typed (a megabyte id, a note past 64 KiB).
+#[track_caller]
 pub fn check_len(what: &str, text: &str) -> CommandResult<()> {
     if text.len() > MAX_TEXT {
         return Err(CommandError::bad_input(format!(
@@ -90,6 +91,7 @@ pub fn check_len(what: &str, text: &str) -> CommandResult<()> {
 }
 
 /// Refuses a list of ids no window sends (thousands, or megabytes each).
+#[track_caller]
 pub fn check_ids(what: &str, ids: &[String]) -> CommandResult<()> {
     if ids.len() > 1000 || ids.iter().any(|id| id.len() > MAX_TEXT) {
         return Err(CommandError::bad_input(format!("that is not a list of {what}")));
@@ -98,6 +100,7 @@ pub fn check_ids(what: &str, ids: &[String]) -> CommandResult<()> {
 }
 
 /// Refuses a device name no system has.
+#[track_caller]
 pub fn check_device(device: Option<&str>) -> CommandResult<()> {
     if device.is_some_and(|d| d.len() > 4096) {
         return Err(CommandError::bad_input("that device name is too long to be a microphone"));

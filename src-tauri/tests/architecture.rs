@@ -332,7 +332,10 @@ fn the_cycle_check_sees_a_cycle_and_a_group() {
 /// Whether a backticked word names a file or a folder.
 fn is_path(s: &str) -> bool {
     let exts = [".rs", ".md", ".toml", ".json", ".mjs", ".ts", ".svelte", ".sh"];
-    !s.contains(' ') && !s.contains('<') && !s.contains('*') && (exts.iter().any(|e| s.ends_with(e)) || s.ends_with('/'))
+    !s.contains(' ')
+        && !s.contains('<')
+        && !s.contains('*')
+        && (exts.iter().any(|e| s.ends_with(e)) || s.ends_with('/'))
 }
 
 /// The paths (files and folders) ARCHITECTURE.md names in backticks, each
@@ -348,7 +351,10 @@ fn named_paths(doc: &str) -> Vec<(String, Vec<String>)> {
             section = words.iter().find(|w| w.ends_with('/')).map_or(String::new(), |w| (*w).to_owned());
             item.clear();
         } else if line.starts_with("- ") {
-            item = words.first().filter(|w| w.ends_with('/') && line.starts_with(&format!("- `{w}`"))).map_or(String::new(), |w| (*w).to_owned());
+            item = words
+                .first()
+                .filter(|w| w.ends_with('/') && line.starts_with(&format!("- `{w}`")))
+                .map_or(String::new(), |w| (*w).to_owned());
         } else if line.trim().is_empty() {
             item.clear();
         }

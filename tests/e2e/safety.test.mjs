@@ -129,16 +129,26 @@ test("hostile IPC arguments are errors, never a dead app", async () => {
       script: `const done = arguments[arguments.length - 1];
         const invoke = window.__TAURI_INTERNALS__.invoke;
         Promise.all(arguments[0].map(([cmd, args]) =>
-          invoke(cmd, args).then(() => [cmd, "ok"], (e) => [cmd, "error", String(e).slice(0, 120)]))).then(done);`,
+          invoke(cmd, args).then(() => [cmd, "ok"],
+            (e) => [cmd, "error", (typeof e === "string" ? e : JSON.stringify(e)).slice(0, 160), e && e.kind]))).then(done);`,
       args: [calls],
     });
-    for (const [i, [cmd, outcome, message]] of results.entries()) {
+    for (const [i, [cmd, outcome, message, kind]] of results.entries()) {
       assert.equal(outcome, "error", `${cmd} refused`);
       assert.ok(!/panick|poison/i.test(message ?? ""), `${cmd}: ${message}`);
       // Those marked "reach" are well-formed: each must reach its command and
-      // be refused there, in words, not be turned away by argument decoding.
-      if (calls[i][2] === "reach") assert.ok(!/invalid args/i.test(message ?? ""), `${cmd} reached the command: ${message}`);
+      // be refused there, with a kind the window can act on and words, not
+      // be turned away by argument decoding.
+      if (calls[i][2] === "reach") {
+        assert.ok(!/invalid args/i.test(message ?? ""), `${cmd} reached the command: ${message}`);
+        assert.ok(typeof kind === "string" && kind !== "internal", `${cmd} failed with a kind: ${message}`);
+      }
     }
+    // Each failure is in the data folder's log, by command, kind and words.
+    const log = readFileSync(path.join(dataDir, "logs", "window_rCURRENT.log"), "utf8");
+    assert.ok(log.includes("mockloop-window") && log.split("\n").every((line) => line.length < 3000), "one log, lines bounded");
+    assert.match(log, /command story_detail failed \(NotFound\)/, log.slice(-2000));
+    assert.match(log, /refused at src-tauri\/src\/commands\/run\.rs:\d+: "2027-02-30" is not a date/, log.slice(-2000));
     // The app still works: a run starts and moves on.
     await click(session, "start-loop");
     await session.waitFor('[data-testid="question-text"]');
@@ -158,6 +168,43 @@ test("hostile IPC arguments are errors, never a dead app", async () => {
   } finally {
     await session.end();
   }
+});
+
+test("beside an open window, report, stories and backup read and change nothing; a newer database is refused", async () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "mockloop-readers-"));
+  execFileSync(app, ["--data-dir", dataDir, "demo-data", "--weeks", "4", "--seed", "3"], { stdio: "pipe" });
+  const session = await open(dataDir);
+  try {
+    const db = path.join(dataDir, "mockloop.sqlite3");
+    const files = () => ["", "-wal"].map((suffix) => (existsSync(db + suffix) ? readFileSync(db + suffix).toString("base64") : ""));
+    const before = files();
+    const cli = (...args) => spawnSync(app, ["--data-dir", dataDir, ...args], { encoding: "utf8" });
+    const report = cli("report", "--json");
+    assert.equal(report.status, 0, report.stderr);
+    assert.ok(JSON.parse(report.stdout).loops.length >= 2);
+    const stories = cli("stories", "--json");
+    assert.equal(stories.status, 0, stories.stderr);
+    const archive = path.join(mkdtempSync(path.join(tmpdir(), "mockloop-backup-")), "b.tar");
+    const backup = cli("backup", archive);
+    assert.equal(backup.status, 0, backup.stderr);
+    assert.deepEqual(files(), before, "the database and its journal are byte for byte as they were");
+    // A writer is refused while the window holds the folder.
+    const writer = cli("demo-data", "--weeks", "1", "--into-existing");
+    assert.equal(writer.status, 1);
+    assert.match(writer.stderr, /is in use by the mockloop window/);
+  } finally {
+    await session.end();
+  }
+  // Once a newer mockloop has written the folder, every command says so and
+  // leaves it alone.
+  execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('pragma user_version=99'); c.commit()", path.join(dataDir, "mockloop.sqlite3")]);
+  const newer = readFileSync(path.join(dataDir, "mockloop.sqlite3"));
+  for (const args of [["report", "--json"], ["stories"], ["backup", path.join(dataDir, "..", `b-${Date.now()}.tar`)], ["demo-data", "--into-existing"], ["recover"], ["rehearse", "microsoft-pm", "--silent"]]) {
+    const out = spawnSync(app, ["--data-dir", dataDir, ...args], { encoding: "utf8" });
+    assert.equal(out.status, 1, `${args[0]}: ${out.stderr}`);
+    assert.match(out.stderr, /written by a newer version of mockloop/, `${args[0]}: ${out.stderr}`);
+  }
+  assert.deepEqual(readFileSync(path.join(dataDir, "mockloop.sqlite3")), newer, "unchanged by every command");
 });
 
 test("a damaged database: a clear message, the file untouched, and a way on", async () => {

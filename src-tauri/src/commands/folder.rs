@@ -66,7 +66,7 @@ pub async fn report_problem(app: AppHandle, place: String, message: String) -> C
     check_len("place", &place)?;
     check_len("message", &message)?;
     blocking(app, move |_| {
-        log::warn!("window, {place}: {message}");
+        log::warn!("window, {}: {}", logging::clip(&place), logging::clip(&message));
         Ok(())
     })
     .await

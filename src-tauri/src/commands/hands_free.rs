@@ -123,9 +123,9 @@ pub fn stop_running(app: &AppHandle) {
 #[tauri::command]
 #[specta::specta]
 pub async fn hands_free_start(app: AppHandle, options: HandsFreeOptions) -> CommandResult<()> {
-    options.rule.validate().map_err(CommandError::bad_input)?;
+    options.rule.validate().map_err(|e| CommandError::bad_input(e))?;
     if let Some(v) = &options.voice {
-        v.validate()?;
+        v.validate().map_err(|e| CommandError::bad_input(e.to_string()))?;
     }
     check_device(options.device.as_deref())?;
     blocking(app, move |app| {

@@ -151,6 +151,7 @@ pub async fn run_action(app: AppHandle, action: Action) -> CommandResult<Update>
 
 /// The round of a run the window names: both `run_id` and `position`, or
 /// neither (the active round).
+#[track_caller]
 fn round_arg(run_id: Option<i64>, position: Option<usize>) -> CommandResult<Option<(i64, usize)>> {
     match (run_id, position) {
         (Some(run), Some(position)) => Ok(Some((run, position))),

@@ -12,6 +12,7 @@ use mockloop_core::stories::{Coverage, Story, StoryInput};
 use tauri::AppHandle;
 
 /// Refuses a story no person wrote (fields past 64 KiB, thousands of tags).
+#[track_caller]
 fn check_story(input: &StoryInput) -> CommandResult<()> {
     for (what, text) in [
         ("title", &input.title),
