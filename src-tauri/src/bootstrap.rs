@@ -5,11 +5,11 @@
 //! single-instance server), and on exit the take finished and the run
 //! saved.
 
-use crate::commands::{hands_free, takes, voice};
+use crate::commands::{hands_free, run, takes, voice};
 use crate::events::{self, AnalysisProgress, RecordEnded, RecordStatus, RunError, RunSaved, RunTick, TakeAnalyzed};
 use crate::ipc;
 use crate::single_instance::{self, Claim};
-use crate::state::{AppState, LOG_NAME};
+use crate::state::{since_start_ms, AppState, LOG_NAME, STARTED};
 use mockloop_core::booth::{Booth, Notice};
 use mockloop_core::clock::SystemClock;
 use mockloop_core::logging::{self, LogErr};
@@ -30,6 +30,7 @@ const BACKLOG_AFTER: Duration = Duration::from_secs(3);
 
 /// Opens the window; returns the process exit code.
 pub fn run(data_dir: Option<&Path>) -> i32 {
+    STARTED.get_or_init(Instant::now);
     if cfg!(target_os = "linux")
         && std::env::var_os("DISPLAY").is_none()
         && std::env::var_os("WAYLAND_DISPLAY").is_none()
@@ -63,6 +64,7 @@ pub fn run(data_dir: Option<&Path>) -> i32 {
     let opening = Arc::clone(&booth);
     let opener = std::thread::Builder::new().name("open-session".into()).spawn(move || {
         opening.finish_opening();
+        log::info!("the data folder is open, {} ms after start", since_start_ms());
         if let Some(why) = opening.unopened() {
             log::error!("the data folder could not be opened: {}", why.message);
             eprintln!("error: {}", why.message);
@@ -98,7 +100,9 @@ fn serve(dir: &Path, booth: Arc<Booth>) -> i32 {
         .manage(takes::Playing::default())
         .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
+            log::info!("the window is being set up, {} ms after start", since_start_ms());
             commands.mount_events(app);
+            open_window(app)?;
             spawn(app.handle(), "ticker", ticker)?;
             spawn(app.handle(), "after-takes", work_after_takes)?;
             let handle = app.handle().clone();
@@ -125,6 +129,24 @@ fn serve(dir: &Path, booth: Arc<Booth>) -> i32 {
             close(&handle.state::<AppState>().booth);
         }
     })
+}
+
+/// Opens the main window (configured in `tauri.conf.json`, `create:
+/// false`) with what the home screen shows handed to its page before any
+/// of the page's scripts run: the home screen paints at once, with no
+/// round trip. The session has been opening meanwhile (a few milliseconds
+/// against WebKit's hundreds); this waits for it.
+fn open_window(app: &tauri::App) -> tauri::Result<()> {
+    let booth = Arc::clone(&app.state::<AppState>().booth);
+    let first = match booth.with_session(|s| run::home(s)) {
+        Ok(home) => serde_json::json!({ "home": home }),
+        Err(e) => serde_json::json!({ "error": e }),
+    };
+    let script = format!("window.__MOCKLOOP_FIRST__ = {first};");
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main") else {
+        return Err(tauri::Error::WindowNotFound);
+    };
+    tauri::WebviewWindowBuilder::from_config(app, config)?.initialization_script(script).build().map(drop)
 }
 
 /// Starts one of the window's threads.

@@ -19,6 +19,15 @@ use mockloop_core::session::{RunView, Session};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager};
 
+/// When the window's process started (its first line of `bootstrap::run`):
+/// start-up's milestones are logged against it.
+pub static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Milliseconds since [`STARTED`].
+pub fn since_start_ms() -> u128 {
+    STARTED.get().map_or(0, |t| t.elapsed().as_millis())
+}
+
 /// The window's log file's name in `<data dir>/logs/`.
 pub const LOG_NAME: &str = "window";
 

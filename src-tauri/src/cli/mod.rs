@@ -298,8 +298,17 @@ fn print_json(value: &impl serde::Serialize) -> bool {
     }
 }
 
-/// Runs a subcommand; returns the exit code.
+/// Runs a subcommand; returns the exit code. The commands that write to
+/// the data folder log to it (`logs/cli_rCURRENT.log`) as well as saying
+/// what failed on stderr; `rehearse` starts its log once it holds the
+/// folder.
 pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
+    let writes_to = match &command {
+        Command::Recover { path: None } => paths::data_dir(data_dir).ok(),
+        Command::DemoData { .. } => data_dir.map_or_else(paths::demo_dir, |d| Ok(d.to_path_buf())).ok(),
+        _ => None,
+    };
+    let _log = writes_to.and_then(|dir| mockloop_core::logging::start(&dir, LOG_NAME));
     match command {
         Command::Loops { json } => loops::loops(data_dir, json),
         Command::Validate { files } => loops::validate(&files),

@@ -50,6 +50,7 @@ pub async fn about(app: AppHandle) -> CommandResult<About> {
 #[specta::specta]
 pub async fn ui_ready(app: AppHandle) -> CommandResult<()> {
     blocking(app, |_| {
+        log::info!("the home screen is ready, {} ms after start", crate::state::since_start_ms());
         if std::env::var_os("MOCKLOOP_ANNOUNCE_READY").is_some() {
             println!("mockloop: ready");
         }

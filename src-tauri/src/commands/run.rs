@@ -9,7 +9,7 @@ use mockloop_core::booth::Notice;
 use mockloop_core::loops::Loop;
 use mockloop_core::readiness::{self, History, Report};
 use mockloop_core::rehearsal::Thresholds;
-use mockloop_core::session::{Action, RunView, Update};
+use mockloop_core::session::{Action, RunView, Session, Update};
 use mockloop_core::store::{Draft, Rating, RoundResult, RunSummary};
 use serde::Serialize;
 use tauri::AppHandle;
@@ -32,19 +32,23 @@ pub struct Home {
 #[tauri::command]
 #[specta::specta]
 pub async fn list_loops(app: AppHandle) -> CommandResult<Home> {
-    session_blocking(app, |s| {
-        let mut runs = s.store().unfinished_runs()?;
-        let recent = s.store().recent_runs(RECENT_FINISHED * 4)?;
-        runs.extend(recent.into_iter().filter(|r| r.finished_at.is_some()).take(RECENT_FINISHED));
-        Ok(Home {
-            loops: s.catalog().loops.clone(),
-            problems: s.catalog().problems.iter().map(ToString::to_string).collect(),
-            recent_runs: runs,
-            active: s.view(),
-            target_date: s.store().target_date()?,
-        })
+    session_blocking(app, |s| home(s)).await
+}
+
+/// What the home screen shows, now. The window's first page gets it with
+/// the page itself (see `bootstrap`), so the home screen paints without
+/// asking; `list_loops` gives it again afterwards.
+pub fn home(s: &Session) -> CommandResult<Home> {
+    let mut runs = s.store().unfinished_runs()?;
+    let recent = s.store().recent_runs(RECENT_FINISHED * 4)?;
+    runs.extend(recent.into_iter().filter(|r| r.finished_at.is_some()).take(RECENT_FINISHED));
+    Ok(Home {
+        loops: s.catalog().loops.clone(),
+        problems: s.catalog().problems.iter().map(ToString::to_string).collect(),
+        recent_runs: runs,
+        active: s.view(),
+        target_date: s.store().target_date()?,
     })
-    .await
 }
 
 /// Sets the interview date (`YYYY-MM-DD`; empty clears it).
@@ -160,6 +164,19 @@ fn round_arg(run_id: Option<i64>, position: Option<usize>) -> CommandResult<Opti
     }
 }
 
+/// What an assessment or its draft sent, checked: the round it is for.
+#[track_caller]
+fn checked_marks(
+    note: &str,
+    not_asked: &[String],
+    run_id: Option<i64>,
+    position: Option<usize>,
+) -> CommandResult<Option<(i64, usize)>> {
+    check_len("note", note)?;
+    check_ids("checklist items", not_asked)?;
+    round_arg(run_id, position)
+}
+
 /// Saves a round's self-assessment: the active round, or (`run_id` and
 /// `position` given) any earlier round, for editing later.
 #[tauri::command]
@@ -172,9 +189,7 @@ pub async fn save_assessment(
     run_id: Option<i64>,
     position: Option<usize>,
 ) -> CommandResult<()> {
-    check_len("note", &note)?;
-    check_ids("checklist items", &not_asked)?;
-    let target = round_arg(run_id, position)?;
+    let target = checked_marks(&note, &not_asked, run_id, position)?;
     session_blocking(app, move |s| Ok(s.save_assessment(target, &ratings, &not_asked, &note)?)).await
 }
 
@@ -190,9 +205,7 @@ pub async fn save_draft(
     run_id: Option<i64>,
     position: Option<usize>,
 ) -> CommandResult<()> {
-    check_len("note", &note)?;
-    check_ids("checklist items", &not_asked)?;
-    let target = round_arg(run_id, position)?;
+    let target = checked_marks(&note, &not_asked, run_id, position)?;
     session_blocking(app, move |s| Ok(s.save_draft(target, &ratings, &not_asked, &note)?)).await
 }
 

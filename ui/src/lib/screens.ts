@@ -1,6 +1,7 @@
 // Screens the home screen does not need load on first use, each its own
 // chunk (Vite splits at every `import()`), so the window paints sooner:
-// the home screen and the round screen stay in the main chunk.
+// only the home screen is in the main chunk. The round screen is fetched
+// as soon as the home screen has painted (`warm`), so a run never waits.
 import type { Component } from "svelte";
 import { once } from "./lazy";
 
@@ -18,4 +19,11 @@ export const screens = {
   settings: screen(() => import("./Settings.svelte")),
   summary: screen(() => import("./Summary.svelte")),
   assessment: screen(() => import("./Assessment.svelte")),
+  round: screen(() => import("./RoundScreen.svelte")),
+  help: screen(() => import("./Help.svelte")),
 };
+
+/** Loads the round screen ahead of its first use, once the window is idle. */
+export function warm(): void {
+  void screens.round();
+}

@@ -6,9 +6,33 @@ import { problemOf, type Problem } from "./errors";
 import type { PrefsStore } from "./prefs.svelte";
 import type { Notices } from "./rehearsal.svelte";
 
+/** What the app hands the first page before its scripts run: the home
+ * screen's data, or why the data folder did not open. */
+interface First {
+  home?: Home;
+  error?: unknown;
+}
+
+/** Takes what the app handed the page, once (a reload asks again). */
+function takeFirst(): First | null {
+  const holder = globalThis as { __MOCKLOOP_FIRST__?: First };
+  const first = holder.__MOCKLOOP_FIRST__ ?? null;
+  delete holder.__MOCKLOOP_FIRST__;
+  return first;
+}
+
 export class Shell implements Notices {
   home = $state<Home | null>(null);
   error = $state<Problem | null>(null);
+  /** Whether the home screen's data came with the page (nothing to ask). */
+  readonly handed: boolean;
+
+  constructor() {
+    const first = takeFirst();
+    if (first?.home) this.home = first.home;
+    else if (first?.error) this.error = problemOf(first.error);
+    this.handed = first !== null;
+  }
   /** What the screen reader is told (aria-live). */
   live = $state("");
 
