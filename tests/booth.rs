@@ -3,9 +3,10 @@
 //! takes; a take whose microphone fails leaves no row behind; a take that
 //! is not the answer up is never recorded.
 
-use mockloop_core::audio::levels::SharedLevels;
-use mockloop_core::audio::writer::TakeWriter;
-use mockloop_core::audio::{Outcome, RecordOptions, TakeSummary};
+#[path = "support/takes.rs"]
+mod support;
+
+use mockloop_core::audio::RecordOptions;
 use mockloop_core::booth::{Booth, BoothError, Notice};
 use mockloop_core::clock::ManualClock;
 use mockloop_core::error::{ErrorKind, Kind};
@@ -16,32 +17,10 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Records a take of `seconds` of a tone for the answer on screen, as the
-/// recorder would, and files it.
+/// Records a take of `seconds` of a tone for the answer on screen.
 fn record(s: &mut Session, seconds: usize) -> i64 {
-    let (id, path) = s.begin_take().expect("take");
-    let mut w = TakeWriter::create(&path, 16_000, 16_000).unwrap();
     let tone: Vec<f32> = (0..16_000 * seconds).map(|i| 0.3 * (i as f32 * 0.05).sin()).collect();
-    w.push(&tone, &SharedLevels::default()).unwrap();
-    let info = w.finish().map_err(|(e, _)| e).unwrap();
-    let summary = TakeSummary {
-        path,
-        device: "test".into(),
-        input_rate: 16_000,
-        input_channels: 1,
-        input_format: "f32".into(),
-        rate: info.sample_rate,
-        frames: info.frames,
-        seconds: seconds as f64,
-        bytes: info.bytes,
-        dropped_samples: 0,
-        stream_errors: 0,
-        start_ms: 0.0,
-        outcome: Outcome::Complete,
-        error: None,
-    };
-    s.close_take(id, Ok(&summary)).unwrap();
-    id
+    support::record(s, &tone)
 }
 
 fn booth(dir: &Path) -> Booth {

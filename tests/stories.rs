@@ -3,9 +3,9 @@
 //! a loop's coverage closing; a take linked and its story's page; "Practise
 //! this story"; the run report and a backup carrying them.
 
-use mockloop_core::audio::levels::SharedLevels;
-use mockloop_core::audio::writer::TakeWriter;
-use mockloop_core::audio::{Outcome, TakeSummary};
+#[path = "support/takes.rs"]
+mod support;
+
 use mockloop_core::clock::{Clock, ManualClock};
 use mockloop_core::readiness::run_report::{markdown, RunReport};
 use mockloop_core::readiness::History;
@@ -39,28 +39,7 @@ fn story(title: &str, competencies: &[&str]) -> StoryInput {
 
 /// Records a one-second take of the answer on screen, as the recorder would.
 fn record(s: &mut Session) -> i64 {
-    let (id, path) = s.begin_take().expect("take");
-    let mut w = TakeWriter::create(&path, 16_000, 16_000).unwrap();
-    w.push(&vec![0.1; 16_000], &SharedLevels::default()).unwrap();
-    let info = w.finish().map_err(|(e, _)| e).unwrap();
-    let summary = TakeSummary {
-        path,
-        device: "test".into(),
-        input_rate: 16_000,
-        input_channels: 1,
-        input_format: "f32".into(),
-        rate: info.sample_rate,
-        frames: 16_000,
-        seconds: 1.0,
-        bytes: info.bytes,
-        dropped_samples: 0,
-        stream_errors: 0,
-        start_ms: 0.0,
-        outcome: Outcome::Complete,
-        error: None,
-    };
-    s.close_take(id, Ok(&summary)).unwrap();
-    id
+    support::record(s, &[0.1; 16_000])
 }
 
 #[test]

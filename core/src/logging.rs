@@ -93,27 +93,21 @@ pub trait LogErr<T> {
 impl<T, E: Display> LogErr<T> for Result<T, E> {
     #[track_caller]
     fn log_err(self) -> Option<T> {
-        match self {
-            Ok(value) => Some(value),
-            Err(e) => {
-                let at = std::panic::Location::caller();
-                log::error!("{}:{}: {}", at.file(), at.line(), clip(&e.to_string()));
-                None
-            }
-        }
+        logged(self, log::Level::Error)
     }
 
     #[track_caller]
     fn log_warn(self) -> Option<T> {
-        match self {
-            Ok(value) => Some(value),
-            Err(e) => {
-                let at = std::panic::Location::caller();
-                log::warn!("{}:{}: {}", at.file(), at.line(), clip(&e.to_string()));
-                None
-            }
-        }
+        logged(self, log::Level::Warn)
     }
+}
+
+/// The value, or `None` with the error logged at `level` with its caller.
+#[track_caller]
+fn logged<T, E: Display>(result: Result<T, E>, level: log::Level) -> Option<T> {
+    // Read here, not in a closure: only this function carries the caller.
+    let at = std::panic::Location::caller();
+    result.map_err(|e| log::log!(level, "{}:{}: {}", at.file(), at.line(), clip(&e.to_string()))).ok()
 }
 
 #[cfg(test)]
