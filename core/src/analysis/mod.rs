@@ -92,6 +92,22 @@ impl Delivery {
         }
     }
 
+    /// Where speech is, as `(start, end)` in seconds: the stretches
+    /// around [`Delivery::pauses`], as [`Heard::speech`] gave them.
+    pub fn speech(&self) -> Vec<(f64, f64)> {
+        let Some(first) = self.first_speech_seconds else { return Vec::new() };
+        let paused: f64 = self.pauses.iter().map(Pause::seconds).sum();
+        let last = first + self.speaking_seconds + paused;
+        let mut out = Vec::with_capacity(self.pauses.len() + 1);
+        let mut start = first;
+        for p in &self.pauses {
+            out.push((start, p.start));
+            start = p.end;
+        }
+        out.push((start, last));
+        out
+    }
+
     /// The measures in words, as the window and the reports print them:
     /// "2:41 spoken · about 150 words a minute · 4 pauses over 1 s,
     /// longest 2.8 s · first word after 1.9 s".
@@ -161,11 +177,31 @@ pub enum AnalyzeError {
 
 /// Analyses the WAV at `path`.
 pub fn analyze_file(path: &Path) -> Result<Delivery, AnalyzeError> {
-    let decoded = decode::decode(path)?;
-    Ok(measure(&decoded.samples, decoded.seconds, decoded.clipped))
+    Ok(hear_file(path)?.delivery)
 }
 
-fn measure(samples: &[i16], seconds: f64, clipped: u64) -> Delivery {
+/// A file as the analysis heard it: what is computed on top of the
+/// delivery measures (the transcript) starts from here.
+pub struct Heard {
+    /// Mono at 16 kHz ([`decode::RATE`]).
+    pub samples: Vec<i16>,
+    /// The delivery measures.
+    pub delivery: Delivery,
+    /// Where speech is, as `(start, end)` in seconds, sorted: the
+    /// stretches between [`Delivery::pauses`].
+    pub speech: Vec<(f64, f64)>,
+}
+
+/// Decodes and analyses the WAV at `path`, keeping its samples.
+pub fn hear_file(path: &Path) -> Result<Heard, AnalyzeError> {
+    let decoded = decode::decode(path)?;
+    let (delivery, segments) = measure(&decoded.samples, decoded.seconds, decoded.clipped);
+    let at = |block: usize| block as f64 / speech::BLOCKS_PER_SECOND;
+    let speech = segments.iter().map(|&(a, b)| (at(a), at(b))).collect();
+    Ok(Heard { samples: decoded.samples, delivery, speech })
+}
+
+fn measure(samples: &[i16], seconds: f64, clipped: u64) -> (Delivery, Vec<(usize, usize)>) {
     // The energy contours do not need the voice activity: computed beside it.
     let (voiced, (db, contour)) = std::thread::scope(|scope| {
         let energy = scope.spawn(|| {
@@ -193,7 +229,7 @@ fn measure(samples: &[i16], seconds: f64, clipped: u64) -> Delivery {
     let syllables_per_second = if speaking_seconds > 0.0 { f64::from(syllables) / speaking_seconds } else { 0.0 };
     let speech_levels: Vec<f64> = segments.iter().flat_map(|&(a, b)| contour[a..b].iter().copied()).collect();
     let speech_dbfs = median(speech_levels);
-    Delivery {
+    let delivery = Delivery {
         version: VERSION,
         seconds,
         speaking_seconds,
@@ -207,5 +243,6 @@ fn measure(samples: &[i16], seconds: f64, clipped: u64) -> Delivery {
         speech_dbfs,
         clipped_samples: clipped,
         too_quiet: speech_dbfs.is_some_and(|d| d < TOO_QUIET_DBFS),
-    }
+    };
+    (delivery, segments)
 }

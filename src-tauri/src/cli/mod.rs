@@ -8,6 +8,7 @@ mod loops;
 mod readiness;
 mod rehearse;
 mod stories;
+mod transcribe;
 mod voice;
 
 use chrono::NaiveDate;
@@ -211,6 +212,42 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What was said in each WAV file, on this computer: the text, each
+    /// word with its time and probability, the fillers, words a minute;
+    /// exits 1 if any file could not be read (the others still print).
+    Transcribe {
+        /// WAV files (any rate, depth and up to 8 channels).
+        #[arg(required = true, value_name = "FILE.wav")]
+        files: Vec<PathBuf>,
+        /// A model's name (`mockloop models`) or a model file's path
+        /// [default: base.en, else the one downloaded].
+        #[arg(long, value_name = "NAME|PATH")]
+        model: Option<String>,
+        /// Print a JSON array, one object per file.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The speech models for transcripts: the ones you can download, with
+    /// their sizes, and the ones in the data folder.
+    Models {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(subcommand)]
+        action: Option<transcribe::ModelsAction>,
+    },
+    /// The window's transcription worker (one take, its own process).
+    #[command(hide = true)]
+    TranscribeWorker {
+        /// The model file.
+        #[arg(long, value_name = "FILE")]
+        model: PathBuf,
+        /// The take.
+        wav: Option<PathBuf>,
+        /// Only load the model and say whether it loads.
+        #[arg(long)]
+        check: bool,
+    },
     /// The voices the speech engine offers (Speech Dispatcher on Linux),
     /// for `say --voice` and the window's interviewer.
     Voices {
@@ -322,6 +359,9 @@ pub fn run(command: Command, data_dir: Option<&Path>) -> i32 {
         Command::Restore { file } => data::restore(data_dir, &file),
         Command::Analyze { files, json } => analyze::analyze(&files, json),
         Command::Voices { json } => voice::voices(json),
+        Command::Transcribe { files, model, json } => transcribe::transcribe(data_dir, &files, model.as_deref(), json),
+        Command::Models { json, action } => transcribe::models_command(data_dir, action, json),
+        Command::TranscribeWorker { model, wav, check } => transcribe::worker_main(&model, wav.as_deref(), check),
         Command::Say { text, voice: settings, out, json } => voice::say(&text, &settings.into(), out.as_deref(), json),
         Command::Recover { path } => audio::recover(path.as_deref(), data_dir),
         Command::Rehearse { loop_id, round, quiet, after_speech, voice, silent, device, quality, json } => {

@@ -1,0 +1,164 @@
+//! whisper.cpp, through whisper-rs, on the CPU: a model loaded once, then
+//! a take's speech decoded piece by piece the way that keeps fillers and
+//! invents nothing (see [`DECODER`]).
+//!
+//! This is native code that can crash or run out of memory on a bad file
+//! or an old CPU: only the transcription worker (its own process,
+//! [`super::worker`]) and `mockloop transcribe` call it, never the window.
+
+use super::pieces::{self, Piece};
+use super::Word;
+use crate::analysis::Heard;
+use std::path::Path;
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
+
+/// The sample rate whisper takes.
+const RATE: u32 = 16_000;
+/// A piece whose first segment whisper rates more likely silence than
+/// speech is dropped: this is how noise stays wordless.
+pub const NO_SPEECH_DROP: f32 = 0.6;
+/// Said before every piece, so the decoder keeps the ums and uhs it would
+/// otherwise tidy away (Whisper copies the style of its prompt).
+pub const PROMPT: &str = "Um, so, uh, I think, like, the first thing is, hmm, the the customer. Er, you know, we, \
+                          uh, we looked at, um, the numbers, and, ah, I mean, it was, like, sort of slow.";
+/// Shortest audio handed to whisper; shorter pieces are padded with silence.
+const MIN_PIECE_SAMPLES: usize = RATE as usize;
+
+/// Why a model could not be used or a take not transcribed.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// whisper.cpp did not load the file.
+    #[error("{0} is not a model whisper.cpp can load (it may be truncated, damaged or of another format)")]
+    Load(String),
+    /// whisper.cpp failed while decoding.
+    #[error("the speech engine failed: {0}")]
+    Decode(String),
+}
+
+/// A loaded model.
+pub struct Engine {
+    context: WhisperContext,
+    threads: i32,
+}
+
+/// How far a transcription is: pieces done of all.
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
+
+impl Engine {
+    /// Loads the model at `path` (check it first with
+    /// [`super::models::check_header`]: whisper.cpp trusts a header).
+    pub fn load(path: &Path) -> Result<Engine, EngineError> {
+        whisper_rs::install_logging_hooks();
+        let mut params = WhisperContextParameters::default();
+        params.use_gpu(false).flash_attn(false);
+        let shown = path.display().to_string();
+        let context = WhisperContext::new_with_params(path, params).map_err(|_| EngineError::Load(shown.clone()))?;
+        if context.is_multilingual() && context.model_n_vocab() < 51_864 {
+            return Err(EngineError::Load(shown));
+        }
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8)) as i32;
+        Ok(Engine { context, threads })
+    }
+
+    /// The words of `heard`, a take decoded by the delivery analysis,
+    /// times in ms from its start. `progress(done, of)` hears of each piece.
+    pub fn transcribe(&self, heard: &Heard, progress: Progress) -> Result<Vec<Word>, EngineError> {
+        let level = level_of(&heard.samples);
+        let pieces = pieces::cut(&heard.speech, heard.delivery.seconds, &level);
+        let mut state = self.context.create_state().map_err(|e| EngineError::Decode(e.to_string()))?;
+        let mut words = Vec::new();
+        progress(0, pieces.len());
+        for (i, piece) in pieces.iter().enumerate() {
+            words.extend(self.decode_piece(&mut state, piece, &heard.samples)?);
+            progress(i + 1, pieces.len());
+        }
+        Ok(super::align(words, &heard.speech))
+    }
+
+    /// One piece's words, times from the take's start.
+    fn decode_piece(&self, state: &mut WhisperState, piece: &Piece, all: &[i16]) -> Result<Vec<Word>, EngineError> {
+        let mut audio: Vec<f32> = piece.samples(all, RATE).iter().map(|s| f32::from(*s) / 32768.0).collect();
+        if audio.len() < MIN_PIECE_SAMPLES {
+            audio.resize(MIN_PIECE_SAMPLES, 0.0);
+        }
+        state.full(self.params(), &audio).map_err(|e| EngineError::Decode(e.to_string()))?;
+        let offset_ms = (piece.start * 1000.0).round() as i64;
+        let piece_ms = ((piece.end - piece.start) * 1000.0).round() as i64;
+        let eot = self.context.token_eot();
+        let mut words: Vec<Word> = Vec::new();
+        for segment in state.as_iter() {
+            if segment.no_speech_probability() > NO_SPEECH_DROP {
+                continue;
+            }
+            let mut current: Option<(String, i64, i64, f32, u32)> = None;
+            for t in 0..segment.n_tokens() {
+                let Some(token) = segment.get_token(t) else { continue };
+                if token.token_id() >= eot {
+                    continue; // timestamps, start and end markers
+                }
+                let Ok(piece_text) = token.to_str_lossy() else { continue };
+                let data = token.token_data();
+                let (t0, t1) = (data.t0.max(0) * 10, data.t1.max(0) * 10);
+                let starts_word = piece_text.starts_with(' ') || current.is_none();
+                if starts_word {
+                    if let Some(w) = current.take() {
+                        words.push(finish(w, offset_ms, piece_ms));
+                    }
+                    current = Some((piece_text.trim_start().to_owned(), t0, t1, token.token_probability(), 1));
+                } else if let Some((text, _, end, p, n)) = current.as_mut() {
+                    text.push_str(&piece_text);
+                    *end = (*end).max(t1);
+                    *p += token.token_probability();
+                    *n += 1;
+                }
+            }
+            if let Some(w) = current.take() {
+                words.push(finish(w, offset_ms, piece_ms));
+            }
+        }
+        words.retain(|w| !w.text.trim().is_empty());
+        Ok(words)
+    }
+
+    /// The decoding settings ([`super::DECODER`] is their version).
+    fn params(&self) -> FullParams<'static, 'static> {
+        let mut p = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        p.set_n_threads(self.threads);
+        p.set_language(Some("en"));
+        p.set_translate(false);
+        p.set_no_context(true);
+        p.set_temperature(0.0);
+        p.set_temperature_inc(0.0); // no fallback to sampling
+        p.set_initial_prompt(PROMPT);
+        p.set_token_timestamps(true);
+        p.set_suppress_blank(true);
+        p.set_suppress_nst(true);
+        p.set_print_special(false);
+        p.set_print_progress(false);
+        p.set_print_realtime(false);
+        p.set_print_timestamps(false);
+        p
+    }
+}
+
+/// A word's parts gathered from its tokens, made a [`Word`].
+fn finish((text, t0, t1, p, n): (String, i64, i64, f32, u32), offset_ms: i64, piece_ms: i64) -> Word {
+    let start = t0.clamp(0, piece_ms);
+    let end = t1.clamp(start, piece_ms);
+    Word {
+        text,
+        start_ms: (offset_ms + start) as u32,
+        end_ms: (offset_ms + end) as u32,
+        p: p / n.max(1) as f32,
+    }
+}
+
+/// Loudness at a time, for cutting speech that runs on (mean square over
+/// 20 ms).
+fn level_of(samples: &[i16]) -> impl Fn(f64) -> f64 + '_ {
+    move |t: f64| {
+        let at = (t * f64::from(RATE)) as usize;
+        let window = &samples[at.min(samples.len())..(at + 320).min(samples.len())];
+        window.iter().map(|s| f64::from(*s).powi(2)).sum::<f64>() / window.len().max(1) as f64
+    }
+}

@@ -1,0 +1,147 @@
+//! What was said: a take's words with their times, made on this machine
+//! by whisper.cpp with a model the user chose ([`models`]), and the
+//! fillers found in them ([`fillers`]).
+//!
+//! The steps: the delivery analysis's decoding and speech stretches
+//! ([`crate::analysis::hear_file`]) → pieces under 30 s cut at its pauses
+//! ([`pieces`]) → each piece decoded ([`engine`], only ever in the
+//! transcription worker's process, [`worker`]) → word edges moved onto the
+//! speech the analysis found ([`align`]) → fillers. Models come from the
+//! official host or a file the user picks ([`models`], [`download`]).
+
+pub mod cpu;
+pub mod download;
+pub mod engine;
+pub mod fillers;
+pub mod models;
+pub mod pieces;
+pub mod worker;
+
+use serde::{Deserialize, Serialize};
+
+/// The decoder settings' version, stored with every transcript: English,
+/// greedy, no context between pieces, no temperature fallback, pieces cut
+/// at pauses under 28 s, the disfluent prompt of [`engine::PROMPT`],
+/// pieces whisper rates [`engine::NO_SPEECH_DROP`] likely silence dropped,
+/// word edges aligned to speech. Bumped whenever one of them changes.
+pub const DECODER: u32 = 1;
+
+/// One word as said.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Word {
+    /// The word as written, with its punctuation ("Um," "customers.").
+    pub text: String,
+    /// When it starts, ms from the take's start.
+    pub start_ms: u32,
+    /// When it ends.
+    pub end_ms: u32,
+    /// How sure the model was (0..=1, the mean over its tokens).
+    pub p: f32,
+}
+
+/// The words of a transcript as one text.
+pub fn text_of(words: &[Word]) -> String {
+    words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// Words a minute of speaking time, counted from the words (fillers
+/// left out), or `None` without speech.
+pub fn words_per_minute(words: &[Word], speaking_seconds: f64) -> Option<f64> {
+    let counted = words.iter().filter(|w| !fillers::is_filled_pause(&fillers::bare(&w.text))).count();
+    (speaking_seconds > 0.0 && counted > 0).then(|| counted as f64 * 60.0 / speaking_seconds)
+}
+
+/// Words with their edges moved onto the speech the delivery analysis
+/// found (`speech`: sorted `(start, end)` in seconds), which it measures on
+/// the signal to a few ms, where whisper's token times are only near: a
+/// word belongs to the stretch its middle falls in (or the nearest), is
+/// kept inside it, and the first and last words of a stretch take its
+/// edges when they are within [`SNAP_MS`]. Times only ever increase.
+pub fn align(mut words: Vec<Word>, speech: &[(f64, f64)]) -> Vec<Word> {
+    if speech.is_empty() {
+        return words;
+    }
+    let stretches: Vec<(u32, u32)> =
+        speech.iter().map(|&(a, b)| ((a * 1000.0).round() as u32, (b * 1000.0).round() as u32)).collect();
+    let home = |w: &Word| -> usize {
+        let mid = (w.start_ms + w.end_ms) / 2;
+        let distance = |&(a, b): &(u32, u32)| if mid < a { a - mid } else { mid.saturating_sub(b) };
+        (0..stretches.len()).min_by_key(|&i| distance(&stretches[i])).unwrap_or(0)
+    };
+    let homes: Vec<usize> = words.iter().map(home).collect();
+    // Homes never go back: a word whose middle lies before an earlier
+    // word's stretch stays in that stretch.
+    let mut last_home = 0;
+    let homes: Vec<usize> = homes
+        .into_iter()
+        .map(|h| {
+            last_home = last_home.max(h);
+            last_home
+        })
+        .collect();
+    for (i, w) in words.iter_mut().enumerate() {
+        let (a, b) = stretches[homes[i]];
+        w.start_ms = w.start_ms.clamp(a, b);
+        w.end_ms = w.end_ms.clamp(w.start_ms, b);
+        let first = i == 0 || homes[i - 1] != homes[i];
+        let last = homes.get(i + 1).is_none_or(|&h| h != homes[i]);
+        if first && w.start_ms - a <= SNAP_MS {
+            w.start_ms = a;
+        }
+        if last && b - w.end_ms <= SNAP_MS {
+            w.end_ms = b;
+        }
+    }
+    // Monotonic: each word starts no earlier than the one before ends.
+    let mut floor = 0;
+    for w in &mut words {
+        w.start_ms = w.start_ms.max(floor);
+        w.end_ms = w.end_ms.max(w.start_ms);
+        floor = w.end_ms;
+    }
+    words
+}
+
+/// How near a stretch's edge a first or last word's edge must be to take it.
+pub const SNAP_MS: u32 = 400;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(text: &str, start_ms: u32, end_ms: u32) -> Word {
+        Word { text: text.into(), start_ms, end_ms, p: 0.9 }
+    }
+
+    #[test]
+    fn words_take_the_edges_of_the_speech_they_fall_in() {
+        // Speech 1.00-2.00 and 3.00-4.00; whisper's times a little off.
+        let words = vec![w("We", 900, 1300), w("shipped", 1300, 1800), w("it.", 2900, 3500), w("Then", 3500, 3800)];
+        let aligned = align(words, &[(1.0, 2.0), (3.0, 4.0)]);
+        let times: Vec<(u32, u32)> = aligned.iter().map(|w| (w.start_ms, w.end_ms)).collect();
+        assert_eq!(times, vec![(1000, 1300), (1300, 2000), (3000, 3500), (3500, 4000)]);
+    }
+
+    #[test]
+    fn a_word_far_from_an_edge_keeps_its_time() {
+        let aligned = align(vec![w("so", 2000, 2300)], &[(1.0, 4.0)]);
+        assert_eq!((aligned[0].start_ms, aligned[0].end_ms), (2000, 2300));
+    }
+
+    #[test]
+    fn times_never_go_back() {
+        let aligned = align(vec![w("a", 1000, 1600), w("b", 1200, 1400), w("c", 1300, 1500)], &[(1.0, 2.0)]);
+        for pair in aligned.windows(2) {
+            assert!(pair[0].end_ms <= pair[1].start_ms && pair[1].start_ms <= pair[1].end_ms, "{aligned:?}");
+        }
+    }
+
+    #[test]
+    fn pace_from_words_leaves_filled_pauses_out() {
+        let words = vec![w("Um,", 0, 100), w("we", 100, 200), w("shipped", 200, 300)];
+        assert_eq!(words_per_minute(&words, 1.0), Some(120.0));
+        assert_eq!(words_per_minute(&[], 1.0), None);
+        assert_eq!(text_of(&words), "Um, we shipped");
+    }
+}
