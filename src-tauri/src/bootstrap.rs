@@ -5,8 +5,11 @@
 //! single-instance server), and on exit the take finished and the run
 //! saved.
 
-use crate::commands::{hands_free, run, takes, voice};
-use crate::events::{self, AnalysisProgress, RecordEnded, RecordStatus, RunError, RunSaved, RunTick, TakeAnalyzed};
+use crate::commands::{hands_free, run, takes, transcripts, voice};
+use crate::events::{
+    self, AnalysisProgress, RecordEnded, RecordStatus, RunError, RunSaved, RunTick, TakeAnalyzed, TakeTranscribed,
+    TranscriptProgress,
+};
 use crate::ipc;
 use crate::single_instance::{self, Claim};
 use crate::state::{since_start_ms, AppState, LOG_NAME, STARTED};
@@ -98,6 +101,7 @@ fn serve(dir: &Path, booth: Arc<Booth>) -> i32 {
         .manage(voice::VoiceState::default())
         .manage(hands_free::HandsFreeState::default())
         .manage(takes::Playing::default())
+        .manage(transcripts::Downloads::default())
         .invoke_handler(commands.invoke_handler())
         .setup(move |app| {
             log::info!("the window is being set up, {} ms after start", since_start_ms());
@@ -105,6 +109,7 @@ fn serve(dir: &Path, booth: Arc<Booth>) -> i32 {
             open_window(app)?;
             spawn(app.handle(), "ticker", ticker)?;
             spawn(app.handle(), "after-takes", work_after_takes)?;
+            spawn(app.handle(), "transcripts", transcribe_takes)?;
             let handle = app.handle().clone();
             if let Err(e) = single_instance::serve(&dir, move || bring_forward(&handle)) {
                 log::warn!("a second launch cannot bring this window forward: {e}");
@@ -174,6 +179,36 @@ fn work_after_takes(app: AppHandle) {
     booth.work_after_takes(BACKLOG_AFTER, &mut |notice| match notice {
         Notice::Analysed(row) => events::send(&app, TakeAnalyzed(*row)),
         Notice::Progress(progress) => events::send(&app, AnalysisProgress(progress)),
+        Notice::Transcribed { .. } | Notice::Transcribing { .. } | Notice::TranscriptProgress(_) => {}
+    });
+}
+
+/// Turns transcripts on with the model the user chose (checked first; a
+/// model gone or damaged turns them off, logged), then transcribes takes
+/// as they are analysed, and the backlog, until the window closes.
+fn transcribe_takes(app: AppHandle) {
+    let booth = Arc::clone(&app.state::<AppState>().booth);
+    let chosen = booth.with_session(|s| s.transcript_model().map_err(mockloop_core::booth::BoothError::from));
+    match chosen {
+        Ok(Some(name)) => match mockloop_core::booth::words::ready_model(booth.data_dir(), &name) {
+            Ok(model) => booth.set_transcripts(Some(model), false),
+            Err(why) => log::warn!("transcripts stay off this session: {why}"),
+        },
+        Ok(None) => {}
+        Err(e) => log::warn!("the transcripts setting could not be read: {e}"),
+    }
+    let mut current = None;
+    booth.transcribe_takes(BACKLOG_AFTER, &mut |notice| match notice {
+        Notice::Transcribed { take_id, error } => {
+            current = None;
+            events::send(&app, TakeTranscribed { take_id, error });
+        }
+        Notice::Transcribing { take_id, done, of } => {
+            current = Some((take_id, done, of));
+            events::send(&app, TranscriptProgress { progress: booth.transcript_progress(), current });
+        }
+        Notice::TranscriptProgress(progress) => events::send(&app, TranscriptProgress { progress, current }),
+        Notice::Analysed(_) | Notice::Progress(_) => {}
     });
 }
 

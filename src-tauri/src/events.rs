@@ -47,6 +47,39 @@ pub struct TakeAnalyzed(pub TakeRow);
 #[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
 pub struct AnalysisProgress(pub Progress);
 
+/// A take's transcript was stored (or why it has none: the take is kept).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct TakeTranscribed {
+    /// The take.
+    pub take_id: i64,
+    /// Why it has no transcript, in words.
+    pub error: Option<String>,
+}
+
+/// How far the transcripts are: takes done of queued, and the take being
+/// transcribed with its pieces done of all.
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct TranscriptProgress {
+    /// Takes done of queued.
+    pub progress: Progress,
+    /// The take under way and its pieces done of all, if one is.
+    pub current: Option<(i64, u32, u32)>,
+}
+
+/// A model download's progress, and its end (`done`, with `error` if it
+/// failed or was cancelled).
+#[derive(Debug, Clone, Serialize, specta::Type, tauri_specta::Event)]
+pub struct ModelDownload {
+    /// The model.
+    pub name: String,
+    /// How far it is.
+    pub fetched: mockloop_core::transcript::download::Fetched,
+    /// It ended.
+    pub done: bool,
+    /// Why it ended without a model.
+    pub error: Option<String>,
+}
+
 /// Whose turn it is, and whether a take is being recorded now.
 #[derive(Debug, Clone, Copy, Serialize, specta::Type)]
 pub struct TurnNow {

@@ -6,10 +6,10 @@
 //! bindings` writes it), and `build.rs` permits exactly the listed
 //! commands. The events are declared in `events.rs`.
 
-use crate::commands::{folder, hands_free, run, stories, takes, voice};
+use crate::commands::{folder, hands_free, run, stories, takes, transcripts, voice};
 use crate::events::{
-    AnalysisProgress, HandsFreeNotice, HandsFreeTurn, RecordEnded, RecordStatus, RunError, RunSaved, RunTick,
-    TakeAnalyzed,
+    AnalysisProgress, HandsFreeNotice, HandsFreeTurn, ModelDownload, RecordEnded, RecordStatus, RunError, RunSaved,
+    RunTick, TakeAnalyzed, TakeTranscribed, TranscriptProgress,
 };
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
 
@@ -34,7 +34,10 @@ pub fn builder() -> Builder<tauri::Wry> {
             TakeAnalyzed,
             AnalysisProgress,
             HandsFreeTurn,
-            HandsFreeNotice
+            HandsFreeNotice,
+            TakeTranscribed,
+            TranscriptProgress,
+            ModelDownload
         ])
         // A failed command rejects its promise with its `CommandError`
         // (a kind and words), as `invoke` does.

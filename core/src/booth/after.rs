@@ -43,29 +43,47 @@ pub enum Notice {
     Analysed(Box<TakeRow>),
     /// How far the work is.
     Progress(Progress),
+    /// A take's transcript was stored, or why it has none.
+    Transcribed {
+        /// The take.
+        take_id: i64,
+        /// Why it has none (the take is kept).
+        error: Option<String>,
+    },
+    /// How far a take's transcription is: pieces done of all.
+    Transcribing {
+        /// The take.
+        take_id: i64,
+        /// Pieces done.
+        done: u32,
+        /// Pieces in all.
+        of: u32,
+    },
+    /// How far the transcripts are: `done` of `queued`, in this process.
+    TranscriptProgress(Progress),
 }
 
 /// Where a take is in the work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
+pub(super) enum Phase {
     Queued,
     Working,
     Done,
 }
 
 #[derive(Default)]
-struct Work {
+pub(super) struct Work {
     fresh: VecDeque<i64>,
     backlog: VecDeque<i64>,
-    phase: HashMap<i64, Phase>,
-    progress: Progress,
-    backlog_loaded: bool,
-    shut: bool,
+    pub(super) phase: HashMap<i64, Phase>,
+    pub(super) progress: Progress,
+    pub(super) backlog_loaded: bool,
+    pub(super) shut: bool,
 }
 
 impl Work {
     /// Queues a take not seen before.
-    fn add(&mut self, take_id: i64, fresh: bool) {
+    pub(super) fn add(&mut self, take_id: i64, fresh: bool) {
         if self.phase.contains_key(&take_id) {
             return;
         }
@@ -79,7 +97,7 @@ impl Work {
     }
 
     /// The next queued take, fresh ones first, marked in progress.
-    fn claim_next(&mut self) -> Option<i64> {
+    pub(super) fn claim_next(&mut self) -> Option<i64> {
         while let Some(id) = self.fresh.pop_front().or_else(|| self.backlog.pop_front()) {
             if self.phase.get(&id) == Some(&Phase::Queued) {
                 self.phase.insert(id, Phase::Working);
@@ -89,7 +107,7 @@ impl Work {
         None
     }
 
-    fn has_queued(&self) -> bool {
+    pub(super) fn has_queued(&self) -> bool {
         !self.fresh.is_empty() || !self.backlog.is_empty()
     }
 }
@@ -97,8 +115,8 @@ impl Work {
 /// The takes waiting for their work, and those in progress.
 #[derive(Default)]
 pub(super) struct Queue {
-    work: Mutex<Work>,
-    changed: Condvar,
+    pub(super) work: Mutex<Work>,
+    pub(super) changed: Condvar,
 }
 
 impl Queue {
@@ -233,7 +251,10 @@ impl Booth {
         };
         self.after.changed.notify_all();
         match done {
-            Ok(Ok(Some(row))) => tell(Notice::Analysed(Box::new(row))),
+            Ok(Ok(Some(row))) => {
+                self.hand_to_transcripts(take_id);
+                tell(Notice::Analysed(Box::new(row)));
+            }
             Ok(Ok(None)) => {} // deleted meanwhile
             Ok(Err(e)) => log::error!("take {take_id}: its analysis could not be saved: {e}"),
             Err(_) => log::error!("take {take_id}: the analysis failed on an internal error"),

@@ -20,6 +20,7 @@
 //! after the take's when both are needed, never the other way round.
 
 pub mod after;
+pub mod words;
 
 use crate::audio::{RecordError, RecordOptions, Recorder, RecorderStatus, TakeSummary};
 use crate::clock::Clock;
@@ -145,6 +146,8 @@ pub struct Booth {
     opened: Condvar,
     mic: Mutex<Mic>,
     after: after::Queue,
+    words: after::Queue,
+    transcripts: Mutex<words::Setup>,
     clock: Arc<dyn Clock>,
     data_dir: PathBuf,
 }
@@ -167,6 +170,8 @@ impl Booth {
             opened: Condvar::new(),
             mic: Mutex::new(Mic::Idle),
             after: after::Queue::default(),
+            words: after::Queue::default(),
+            transcripts: Mutex::new(words::Setup::default()),
             clock,
         }
     }
@@ -430,6 +435,7 @@ impl Booth {
         let stopped = self.stop_take();
         self.stop_mic_test();
         self.after.shut();
+        self.words.shut();
         stopped?;
         match self.with_session(|s| Ok::<_, BoothError>(s.save_active()?)) {
             Err(BoothError::Unopened(_)) => Ok(()),

@@ -669,6 +669,50 @@ impl Session {
         }
     }
 
+    /// Stores a take's transcript (or why it has none); a take deleted
+    /// meanwhile is no error.
+    pub fn save_transcript(
+        &mut self,
+        take_id: i64,
+        model: &str,
+        result: std::result::Result<(&[crate::transcript::Word], f64), &str>,
+    ) -> Result<()> {
+        match self.store.take(take_id) {
+            Ok(_) => Ok(self.store.save_transcript(take_id, model, result, self.clock.wall())?),
+            Err(crate::store::StoreError::NotFound(_)) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Closed takes to transcribe, newest first (see
+    /// [`Store::takes_to_transcribe`]), whose files are in the takes folder.
+    pub fn transcript_backlog(&self, again_with: Option<&str>) -> Result<Vec<i64>> {
+        Ok(self
+            .store
+            .takes_to_transcribe(again_with)?
+            .into_iter()
+            .filter(|(_, name)| takes::take_path(&self.data_dir, name).is_ok())
+            .map(|(id, _)| id)
+            .collect())
+    }
+
+    /// The model chosen for transcripts (`None`: off).
+    pub fn transcript_model(&self) -> Result<Option<String>> {
+        Ok(self.store.transcript_model()?)
+    }
+
+    /// Chooses the model for transcripts, or turns them off.
+    pub fn set_transcript_model(&mut self, model: Option<&str>) -> Result<()> {
+        Ok(self.store.set_transcript_model(model)?)
+    }
+
+    /// A take's transcript with its fillers and pace, if it has one.
+    pub fn take_transcript(&self, take_id: i64) -> Result<Option<crate::transcript::Transcript>> {
+        let Some(stored) = self.store.transcript(take_id)? else { return Ok(None) };
+        let take = self.store.take(take_id)?;
+        Ok(Some(crate::transcript::Transcript::new(stored, take.delivery.as_ref())))
+    }
+
     /// Closed takes this build has not analysed, newest first, with their
     /// files (always inside the takes folder). A take it could not read
     /// comes back only once its file has changed since (`mockloop recover`

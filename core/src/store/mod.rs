@@ -13,6 +13,7 @@ mod history;
 mod schema;
 mod stories;
 mod takes;
+mod transcripts;
 
 use crate::fsutil;
 use crate::lock::DataLock;
@@ -27,6 +28,7 @@ pub use drafts::Draft;
 pub use history::{AnswerEvent, DeliveryEvent, RatingEvent, RoundEvent, StoredHistory};
 pub use schema::{current_version, MIGRATIONS};
 pub use takes::{NewTake, TakeResult, TakeRow, TakeStatus};
+pub use transcripts::{SearchHit, StoredTranscript};
 
 /// The database file's name inside the data dir.
 pub const DB_FILE: &str = "mockloop.sqlite3";

@@ -185,6 +185,45 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX takes_by_status ON takes(status);
     CREATE INDEX takes_by_run ON takes(run_id);
     "#,
+    // 7: what was said in each take (crate::transcript): one transcript a
+    // take, named by the model and decoder settings that made it (a better
+    // one replaces it whole, in one transaction), its words with their
+    // times, and a full-text index of its text kept by triggers. A take
+    // the engine failed on keeps the reason in `error`. Deleting a take
+    // deletes its transcript and words.
+    r#"
+    CREATE TABLE take_transcripts (
+        take_id     INTEGER PRIMARY KEY REFERENCES takes(id) ON DELETE CASCADE,
+        model       TEXT NOT NULL,
+        decoder     INTEGER NOT NULL,
+        made_at     TEXT NOT NULL,
+        seconds     REAL,                      -- how long the transcription took
+        text        TEXT NOT NULL DEFAULT '',
+        error       TEXT
+    );
+    CREATE TABLE take_words (
+        take_id     INTEGER NOT NULL REFERENCES take_transcripts(take_id) ON DELETE CASCADE,
+        n           INTEGER NOT NULL,
+        text        TEXT NOT NULL,
+        start_ms    INTEGER NOT NULL,
+        end_ms      INTEGER NOT NULL,
+        p           REAL NOT NULL,
+        PRIMARY KEY (take_id, n)
+    ) WITHOUT ROWID;
+    CREATE VIRTUAL TABLE transcript_search USING fts5(
+        text, content='take_transcripts', content_rowid='take_id', tokenize='unicode61'
+    );
+    CREATE TRIGGER take_transcripts_added AFTER INSERT ON take_transcripts BEGIN
+        INSERT INTO transcript_search(rowid, text) VALUES (new.take_id, new.text);
+    END;
+    CREATE TRIGGER take_transcripts_removed AFTER DELETE ON take_transcripts BEGIN
+        INSERT INTO transcript_search(transcript_search, rowid, text) VALUES ('delete', old.take_id, old.text);
+    END;
+    CREATE TRIGGER take_transcripts_changed AFTER UPDATE ON take_transcripts BEGIN
+        INSERT INTO transcript_search(transcript_search, rowid, text) VALUES ('delete', old.take_id, old.text);
+        INSERT INTO transcript_search(rowid, text) VALUES (new.take_id, new.text);
+    END;
+    "#,
 ];
 
 /// The migrations that rebuild a table other tables point at: they run

@@ -173,7 +173,9 @@ pub fn get(
 /// Checks the finished `.part` and renames it into place.
 fn finish(part: &Path, dest: &Path, known: &Known) -> Result<PathBuf, DownloadError> {
     let found = models::sha256_of(part).map_err(|e| match e {
-        models::ModelError::Io { path, source } => DownloadError::Io { what: format!("cannot read {}", path.display()), source },
+        models::ModelError::Io { path, source } => {
+            DownloadError::Io { what: format!("cannot read {}", path.display()), source }
+        }
         other => DownloadError::Io { what: other.to_string(), source: io::Error::other("unreadable") },
     })?;
     if found != known.sha256 {
@@ -235,7 +237,7 @@ fn fetch_from(
     let mut start = have;
     match status {
         206 => {}
-        200 => start = 0, // the server sends it all again
+        200 => start = 0,     // the server sends it all again
         416 => return Ok(()), // nothing left to send: the part is whole (the checksum says)
         500..=599 => return Err(Attempt::Dropped(format!("the server answered {status}"))),
         _ => return Err(Attempt::Fatal(DownloadError::Http { url: url.to_owned(), status })),

@@ -86,10 +86,12 @@ impl Engine {
         let piece_ms = ((piece.end - piece.start) * 1000.0).round() as i64;
         let eot = self.context.token_eot();
         let mut words: Vec<Word> = Vec::new();
+        // whisper rates only a window's first segment for silence: a piece
+        // it thinks more likely silence than speech gives no words at all.
+        if state.get_segment(0).is_some_and(|first| first.no_speech_probability() > NO_SPEECH_DROP) {
+            return Ok(words);
+        }
         for segment in state.as_iter() {
-            if segment.no_speech_probability() > NO_SPEECH_DROP {
-                continue;
-            }
             let mut current: Option<(String, i64, i64, f32, u32)> = None;
             for t in 0..segment.n_tokens() {
                 let Some(token) = segment.get_token(t) else { continue };
@@ -145,12 +147,7 @@ impl Engine {
 fn finish((text, t0, t1, p, n): (String, i64, i64, f32, u32), offset_ms: i64, piece_ms: i64) -> Word {
     let start = t0.clamp(0, piece_ms);
     let end = t1.clamp(start, piece_ms);
-    Word {
-        text,
-        start_ms: (offset_ms + start) as u32,
-        end_ms: (offset_ms + end) as u32,
-        p: p / n.max(1) as f32,
-    }
+    Word { text, start_ms: (offset_ms + start) as u32, end_ms: (offset_ms + end) as u32, p: p / n.max(1) as f32 }
 }
 
 /// Loudness at a time, for cutting speech that runs on (mean square over

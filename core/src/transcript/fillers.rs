@@ -62,20 +62,90 @@ pub fn is_filled_pause(word: &str) -> bool {
 
 /// Words after which "like" is a verb or a comparison, not a filler.
 const LIKE_MEANT_AFTER: &[&str] = &[
-    "i", "you", "we", "they", "would", "i'd", "we'd", "you'd", "they'd", "he'd", "she'd", "looks", "look", "looked",
-    "looking", "feel", "feels", "felt", "seem", "seems", "sound", "sounds", "something", "anything", "nothing",
-    "things", "thing", "stuff", "more", "less", "much", "do", "don't", "didn't", "doesn't", "really", "customers",
-    "users", "people", "companies", "products", "features", "tools", "apps", "teams", "markets", "not", "might",
-    "will", "to", "also", "who", "that", "and", "or",
+    "i",
+    "you",
+    "we",
+    "they",
+    "would",
+    "i'd",
+    "we'd",
+    "you'd",
+    "they'd",
+    "he'd",
+    "she'd",
+    "looks",
+    "look",
+    "looked",
+    "looking",
+    "feel",
+    "feels",
+    "felt",
+    "seem",
+    "seems",
+    "sound",
+    "sounds",
+    "something",
+    "anything",
+    "nothing",
+    "things",
+    "thing",
+    "stuff",
+    "more",
+    "less",
+    "much",
+    "do",
+    "don't",
+    "didn't",
+    "doesn't",
+    "really",
+    "customers",
+    "users",
+    "people",
+    "companies",
+    "products",
+    "features",
+    "tools",
+    "apps",
+    "teams",
+    "markets",
+    "not",
+    "might",
+    "will",
+    "to",
+    "also",
+    "who",
+    "that",
+    "and",
+    "or",
 ];
 /// Words after which "kind of" / "sort of" name a kind ("a kind of tool").
-const KIND_MEANT_AFTER: &[&str] =
-    &["a", "the", "this", "that", "what", "which", "any", "some", "every", "one", "no", "each", "same", "different", "new", "right", "another", "first", "other"];
+const KIND_MEANT_AFTER: &[&str] = &[
+    "a",
+    "the",
+    "this",
+    "that",
+    "what",
+    "which",
+    "any",
+    "some",
+    "every",
+    "one",
+    "no",
+    "each",
+    "same",
+    "different",
+    "new",
+    "right",
+    "another",
+    "first",
+    "other",
+];
 /// Words after which "you know" asks or states ("do you know").
 const YOU_KNOW_MEANT_AFTER: &[&str] = &["do", "did", "don't", "didn't", "if", "would", "as", "now", "so", "before"];
 /// Words after "you know" that make it mean "you are aware".
-const YOU_KNOW_MEANT_BEFORE: &[&str] =
-    &["that", "what", "how", "why", "where", "when", "who", "whether", "if", "it", "him", "her", "them", "this", "about"];
+const YOU_KNOW_MEANT_BEFORE: &[&str] = &[
+    "that", "what", "how", "why", "where", "when", "who", "whether", "if", "it", "him", "her", "them", "this", "about",
+];
 /// Words after "I mean" that make it the verb ("I mean that").
 const I_MEAN_MEANT_BEFORE: &[&str] = &["that", "it", "to", "this", "what", "the", "you", "literally"];
 /// Verbal fillers of one word: always counted (coaches do).
@@ -89,7 +159,8 @@ pub fn find(words: &[Word], speech: &[(f64, f64)]) -> Vec<Filler> {
     let bares: Vec<String> = words.iter().map(|w| bare(&w.text)).collect();
     let at = |i: usize| bares.get(i).map(String::as_str).unwrap_or("");
     // A comma or full stop after a word marks a break the rules can use.
-    let breaks_after = |i: usize| words.get(i).is_some_and(|w| w.text.trim_end().ends_with([',', '.', '?', '!', ';', ':']));
+    let breaks_after =
+        |i: usize| words.get(i).is_some_and(|w| w.text.trim_end().ends_with([',', '.', '?', '!', ';', ':']));
     let mut out = Vec::new();
     let push = |kind: FillerKind, first: usize, count: usize, out: &mut Vec<Filler>| {
         let text = words[first..first + count].iter().map(|w| bare(&w.text)).collect::<Vec<_>>().join(" ");
@@ -115,7 +186,8 @@ pub fn find(words: &[Word], speech: &[(f64, f64)]) -> Vec<Filler> {
             && at(i + 1) == "know"
             && !YOU_KNOW_MEANT_AFTER.contains(&prev)
             && (breaks_after(i + 1) || !YOU_KNOW_MEANT_BEFORE.contains(&at(i + 2)));
-        let i_mean = w == "i" && at(i + 1) == "mean" && (breaks_after(i + 1) || !I_MEAN_MEANT_BEFORE.contains(&at(i + 2)));
+        let i_mean =
+            w == "i" && at(i + 1) == "mean" && (breaks_after(i + 1) || !I_MEAN_MEANT_BEFORE.contains(&at(i + 2)));
         let kind_of = (w == "sort" || w == "kind") && at(i + 1) == "of" && !KIND_MEANT_AFTER.contains(&prev);
         if is_filled_pause(w) {
             push(FillerKind::Filled, i, 1, &mut out);
@@ -239,7 +311,8 @@ mod tests {
         ];
         // Speech from 1.0 to 2.5 s: 1.2-1.7 (0.5 s) and 2.1-2.5 (0.4 s) uncovered.
         let f = find(&w, &[(1.0, 2.5)]);
-        let probable: Vec<_> = f.iter().filter(|f| f.kind == FillerKind::Probable).map(|f| (f.start_ms, f.end_ms)).collect();
+        let probable: Vec<_> =
+            f.iter().filter(|f| f.kind == FillerKind::Probable).map(|f| (f.start_ms, f.end_ms)).collect();
         assert_eq!(probable, vec![(1200, 1700), (2100, 2500)]);
         // A gap under 0.3 s is only the space between words.
         assert!(find(&w, &[(1.0, 2.3)]).iter().filter(|f| f.kind == FillerKind::Probable).count() == 1);

@@ -40,6 +40,47 @@ pub struct Word {
     pub p: f32,
 }
 
+/// A take's transcript as the window and reports show it: the words,
+/// the fillers found in them and the pace they give.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Transcript {
+    /// The model that made it.
+    pub model: String,
+    /// When (RFC 3339).
+    pub made_at: String,
+    /// The words.
+    pub words: Vec<Word>,
+    /// The fillers, in order.
+    pub fillers: Vec<fillers::Filler>,
+    /// Fillers a minute of speaking time (probable ones included).
+    pub fillers_per_minute: f64,
+    /// Words a minute of speaking time, from the words.
+    pub words_per_minute: Option<f64>,
+    /// Why there is no transcript, if the engine failed on the take.
+    pub error: Option<String>,
+}
+
+impl Transcript {
+    /// Assembles the stored words with what the delivery analysis found
+    /// (speech stretches, speaking time); fillers are computed here, so a
+    /// better rule needs no new transcript.
+    pub fn new(stored: crate::store::StoredTranscript, delivery: Option<&crate::analysis::Delivery>) -> Self {
+        let speech = delivery.map(crate::analysis::Delivery::speech).unwrap_or_default();
+        let speaking = delivery.map_or(0.0, |d| d.speaking_seconds);
+        let found = fillers::find(&stored.words, &speech);
+        Transcript {
+            fillers_per_minute: fillers::per_minute(found.len(), speaking),
+            words_per_minute: words_per_minute(&stored.words, speaking),
+            fillers: found,
+            model: stored.model,
+            made_at: stored.made_at,
+            words: stored.words,
+            error: stored.error,
+        }
+    }
+}
+
 /// The words of a transcript as one text.
 pub fn text_of(words: &[Word]) -> String {
     words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")

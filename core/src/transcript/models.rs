@@ -200,7 +200,9 @@ pub fn check_header(path: &Path) -> Result<Header, ModelError> {
     }
     let at = |i: usize| i32::from_le_bytes(head[4 * i..4 * i + 4].try_into().unwrap_or([0; 4]));
     if head[..4] != 0x6767_6d6c_u32.to_le_bytes() {
-        return Err(not("it does not start with whisper.cpp's \"ggml\" mark (is it a PyTorch, CTranslate2 or GGUF file?)"));
+        return Err(not(
+            "it does not start with whisper.cpp's \"ggml\" mark (is it a PyTorch, CTranslate2 or GGUF file?)",
+        ));
     }
     let (vocab, audio_ctx, audio_state, audio_head, audio_layers) = (at(1), at(2), at(3), at(4), at(5));
     let (text_ctx, text_state, text_head, text_layers, mels, ftype) = (at(6), at(7), at(8), at(9), at(10), at(11));

@@ -156,7 +156,9 @@ fn model_path(dir: Option<&Path>, model: Option<&str>) -> Result<(String, PathBu
     };
     match (chosen, model) {
         (Some(i), _) => Ok((i.name.clone(), i.path.clone())),
-        (None, Some(name)) => Err(format!("no model {name:?} here: `mockloop models get {name}`, or pass a model file's path")),
+        (None, Some(name)) => {
+            Err(format!("no model {name:?} here: `mockloop models get {name}`, or pass a model file's path"))
+        }
         (None, None) => Err(format!("no speech model yet: `mockloop models get {}` downloads one", models::DEFAULT)),
     }
 }

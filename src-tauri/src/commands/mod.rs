@@ -8,4 +8,5 @@ pub mod hands_free;
 pub mod run;
 pub mod stories;
 pub mod takes;
+pub mod transcripts;
 pub mod voice;

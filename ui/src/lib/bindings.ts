@@ -92,6 +92,37 @@ export const commands = {
 	playback: (takeId: number, action: PlaybackAction, seconds: number | null) => __TAURI_INVOKE<PlaybackStatus>("playback", { takeId, action, seconds }),
 	/**  The analysis's progress, for a window that opened after it began. */
 	analysisProgress: () => __TAURI_INVOKE<Progress>("analysis_progress"),
+	transcriptSettings: () => __TAURI_INVOKE<TranscriptSettings>("transcript_settings"),
+	/**
+	 *  Turns transcripts on with an installed model (checked first: a model
+	 *  that is not whole is refused in words) or off with `None`; with
+	 *  `again`, every take not made by that model is transcribed anew (the
+	 *  old transcript kept until the new one is whole).
+	 */
+	setTranscripts: (model: string | null, again: boolean) => __TAURI_INVOKE<TranscriptSettings>("set_transcripts", { model, again }),
+	/**
+	 *  Starts downloading a catalogue model (resuming one cut short); its
+	 *  progress and end come as `model-download` events. Refused while
+	 *  another downloads.
+	 */
+	modelDownload: (name: string) => __TAURI_INVOKE<null>("model_download", { name }),
+	/**  Cancels the download under way (what was downloaded is kept). */
+	modelDownloadCancel: () => __TAURI_INVOKE<null>("model_download_cancel"),
+	/**
+	 *  Uses a model file the user downloaded elsewhere: checked, loaded once
+	 *  by the speech engine in its own process, copied into the models
+	 *  folder; its name there.
+	 */
+	modelImport: (path: string) => __TAURI_INVOKE<string>("model_import", { path }),
+	/**
+	 *  Deletes a model; transcripts are turned off if it was theirs. The
+	 *  transcripts it made are kept.
+	 */
+	modelRemove: (name: string) => __TAURI_INVOKE<TranscriptSettings>("model_remove", { name }),
+	/**  A take's transcript with its fillers, if it has one. */
+	takeTranscript: (takeId: number) => __TAURI_INVOKE<Transcript | null>("take_transcript", { takeId }),
+	/**  Takes whose words hold the query (every word, the last as a prefix). */
+	searchTranscripts: (query: string) => __TAURI_INVOKE<SearchHit[]>("search_transcripts", { query }),
 	/**  The engine's voices; an error in words when there is no engine. */
 	voices: () => __TAURI_INVOKE<VoiceInfo[]>("voices"),
 	/**
@@ -142,12 +173,15 @@ export const events = {
 	analysisProgress: makeEvent<AnalysisProgress, AnalysisProgress>("analysis-progress"),
 	handsFreeNotice: makeEvent<HandsFreeNotice, HandsFreeNotice>("hands-free-notice"),
 	handsFreeTurn: makeEvent<HandsFreeTurn, HandsFreeTurn>("hands-free-turn"),
+	modelDownload: makeEvent<ModelDownload, ModelDownload>("model-download"),
 	recordEnded: makeEvent<RecordEnded, RecordEnded>("record-ended"),
 	recordStatus: makeEvent<RecordStatus, RecordStatus>("record-status"),
 	runError: makeEvent<RunError, RunError>("run-error"),
 	runSaved: makeEvent<RunSaved, RunSaved>("run-saved"),
 	runTick: makeEvent<RunTick, RunTick>("run-tick"),
 	takeAnalyzed: makeEvent<TakeAnalyzed, TakeAnalyzed>("take-analyzed"),
+	takeTranscribed: makeEvent<TakeTranscribed, TakeTranscribed>("take-transcribed"),
+	transcriptProgress: makeEvent<TranscriptProgress, TranscriptProgress>("transcript-progress"),
 };
 
 /* Constants */
@@ -426,6 +460,43 @@ export type ErrorKind =
 /**  A failure of mockloop itself; the app goes on. */
 "internal";
 
+/**  How far a download is. */
+export type Fetched = {
+	/**  Bytes on disk so far. */
+	done: number | null,
+	/**  Bytes in all. */
+	total: number | null,
+	/**  Bytes a second over this session's download (0 at first). */
+	bytes_per_second: number | null,
+};
+
+/**  One filler in a take. */
+export type Filler = {
+	/**  Its kind. */
+	kind: FillerKind,
+	/**  What was said ("um", "you know", "the the"; "" for a probable one). */
+	text: string,
+	/**  Where it starts and ends, in ms from the take's start. */
+	start_ms: number,
+	/**  Where it ends. */
+	end_ms: number,
+	/**  The first of its words in the transcript; `None` for a probable one. */
+	word: number | null,
+	/**  How many words it spans (0 for a probable one). */
+	words: number,
+};
+
+/**  What kind of filler. */
+export type FillerKind = 
+/**  "um", "uh", "er", "hmm"… */
+"filled" | 
+/**  "like", "you know", "I mean"… used as filler. */
+"verbal" | 
+/**  A word said twice in a row ("the the"). */
+"repeat" | 
+/**  Voice that no word covers: likely a filler the model left out. */
+"probable";
+
 /**
  *  Hands-free could not do something (no voice, no microphone), in words;
  *  the round goes on.
@@ -544,6 +615,37 @@ export type MicTestAction =
 "status" | 
 /**  Close it and delete the scratch file. */
 "stop";
+
+/**  A model the user can choose, as Settings lists it. */
+export type ModelChoice = {
+	/**  Its name. */
+	name: string,
+	/**  Its size in bytes (on disk if installed, else the download's). */
+	bytes: number,
+	/**  In the data folder. */
+	installed: boolean,
+	/**  One of the catalogue's (else a file the user imported). */
+	known: boolean,
+	/**  What it is good for. */
+	about: string,
+	/**  Bytes of an interrupted download kept for resuming. */
+	partial_bytes: number,
+};
+
+/**
+ *  A model download's progress, and its end (`done`, with `error` if it
+ *  failed or was cancelled).
+ */
+export type ModelDownload = {
+	/**  The model. */
+	name: string,
+	/**  How far it is. */
+	fetched: Fetched,
+	/**  It ended. */
+	done: boolean,
+	/**  Why it ended without a model. */
+	error: string | null,
+};
 
 /**  One entry of the practice list. */
 export type NextItem = {
@@ -943,6 +1045,24 @@ export type RunView = {
 	story: string | null,
 };
 
+/**  A search's hit: a take whose words hold the query. */
+export type SearchHit = {
+	/**  The take. */
+	take_id: number,
+	/**  Its loop and question, if it was part of a run. */
+	loop_id: string | null,
+	/**  The question it answers. */
+	question_id: string | null,
+	/**  Which follow-up (none for the main answer). */
+	probe_index: number | null,
+	/**  When it was recorded (RFC 3339). */
+	created_at: string,
+	/**  The words around the hit, the hit in «». */
+	snippet: string,
+	/**  Where the first hit is said, ms from the take's start. */
+	at_ms: number,
+};
+
 /**  When a hands-free answer ends by itself on silence. */
 export type SilenceRule = {
 	/**  Seconds of quiet that end an answer. */
@@ -1105,6 +1225,14 @@ export type TakeStatus =
 /**  The disk refused a write; what reached it is kept. */
 "write_failed";
 
+/**  A take's transcript was stored (or why it has none: the take is kept). */
+export type TakeTranscribed = {
+	/**  The take. */
+	take_id: number,
+	/**  Why it has no transcript, in words. */
+	error: string | null,
+};
+
 /**  Seconds-left marks at which a warning fires. `0` means "overtime began". */
 export type Thresholds = {
 	/**  Marks for the answer countdown, in seconds left. */
@@ -1130,6 +1258,56 @@ export type TimerView = {
 	label: string,
 	/**  Whether time is past the budget. */
 	overtime: boolean,
+};
+
+/**
+ *  A take's transcript as the window and reports show it: the words,
+ *  the fillers found in them and the pace they give.
+ */
+export type Transcript = {
+	/**  The model that made it. */
+	model: string,
+	/**  When (RFC 3339). */
+	made_at: string,
+	/**  The words. */
+	words: Word[],
+	/**  The fillers, in order. */
+	fillers: Filler[],
+	/**  Fillers a minute of speaking time (probable ones included). */
+	fillers_per_minute: number | null,
+	/**  Words a minute of speaking time, from the words. */
+	words_per_minute: number | null,
+	/**  Why there is no transcript, if the engine failed on the take. */
+	error: string | null,
+};
+
+/**
+ *  How far the transcripts are: takes done of queued, and the take being
+ *  transcribed with its pieces done of all.
+ */
+export type TranscriptProgress = {
+	/**  Takes done of queued. */
+	progress: Progress,
+	/**  The take under way and its pieces done of all, if one is. */
+	current: [number, number, number] | null,
+};
+
+/**  Settings → Transcripts. */
+export type TranscriptSettings = {
+	/**  The model transcripts are made with (`None`: off). */
+	model: string | null,
+	/**  The models to choose from. */
+	choices: ModelChoice[],
+	/**  The model downloading now. */
+	downloading: string | null,
+	/**  How far the transcripts are in this session. */
+	progress: Progress,
+	/**  Why this computer cannot make transcripts, if it cannot. */
+	unsupported: string | null,
+	/**  Where models are kept. */
+	folder: string,
+	/**  The model the app suggests. */
+	default_model: string,
 };
 
 /**  A straight line through the weeks that have a score. */
@@ -1215,6 +1393,18 @@ export type WeekPoint = {
 	score: number | null,
 	/**  How many ratings the week has. */
 	count: number,
+};
+
+/**  One word as said. */
+export type Word = {
+	/**  The word as written, with its punctuation ("Um," "customers."). */
+	text: string,
+	/**  When it starts, ms from the take's start. */
+	start_ms: number,
+	/**  When it ends. */
+	end_ms: number,
+	/**  How sure the model was (0..=1, the mean over its tokens). */
+	p: number | null,
 };
 
 /* Tauri Specta runtime */

@@ -1,0 +1,232 @@
+//! Transcripts: Settings → Transcripts (on or off, the model, its
+//! download or import, removal), a take's words and the library's search.
+//! The work itself is the booth's (`mockloop_core::booth::words`), in a
+//! worker process; downloads run on a thread of their own and report as
+//! events.
+
+use crate::error::{CommandError, CommandResult};
+use crate::events::{self, ModelDownload};
+use crate::state::{blocking, booth, check_len, session_blocking};
+use mockloop_core::booth::{words, Progress};
+use mockloop_core::error::ErrorKind;
+use mockloop_core::store::SearchHit;
+use mockloop_core::transcript::{cpu, download, models, worker, Transcript};
+use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use tauri::{AppHandle, Manager};
+
+/// The download under way, if any (one at a time).
+#[derive(Default)]
+pub struct Downloads(Mutex<Option<(String, Arc<AtomicBool>)>>);
+
+/// A model the user can choose, as Settings lists it.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ModelChoice {
+    /// Its name.
+    pub name: String,
+    /// Its size in bytes (on disk if installed, else the download's).
+    pub bytes: u64,
+    /// In the data folder.
+    pub installed: bool,
+    /// One of the catalogue's (else a file the user imported).
+    pub known: bool,
+    /// What it is good for.
+    pub about: String,
+    /// Bytes of an interrupted download kept for resuming.
+    pub partial_bytes: u64,
+}
+
+/// Settings → Transcripts.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct TranscriptSettings {
+    /// The model transcripts are made with (`None`: off).
+    pub model: Option<String>,
+    /// The models to choose from.
+    pub choices: Vec<ModelChoice>,
+    /// The model downloading now.
+    pub downloading: Option<String>,
+    /// How far the transcripts are in this session.
+    pub progress: Progress,
+    /// Why this computer cannot make transcripts, if it cannot.
+    pub unsupported: Option<String>,
+    /// Where models are kept.
+    pub folder: String,
+    /// The model the app suggests.
+    pub default_model: String,
+}
+
+fn settings(app: &AppHandle) -> TranscriptSettings {
+    let booth = booth(app);
+    let dir = booth.data_dir().to_path_buf();
+    let installed = models::installed(&dir);
+    let mut choices: Vec<ModelChoice> = models::CATALOGUE
+        .iter()
+        .map(|k| {
+            let here = installed.iter().find(|i| i.name == k.name);
+            ModelChoice {
+                name: k.name.into(),
+                bytes: here.map_or(k.bytes, |i| i.bytes),
+                installed: here.is_some(),
+                known: true,
+                about: k.about.into(),
+                partial_bytes: std::fs::metadata(download::part_file(&dir, k.name)).map_or(0, |m| m.len()),
+            }
+        })
+        .collect();
+    choices.extend(installed.iter().filter(|i| !i.known).map(|i| ModelChoice {
+        name: i.name.clone(),
+        bytes: i.bytes,
+        installed: true,
+        known: false,
+        about: "a model file of your own".into(),
+        partial_bytes: 0,
+    }));
+    let downloading = relock_downloads(app).as_ref().map(|(n, _)| n.clone());
+    TranscriptSettings {
+        model: booth.transcript_model().map(|m| m.name),
+        choices,
+        downloading,
+        progress: booth.transcript_progress(),
+        unsupported: cpu::unsupported(),
+        folder: models::models_dir(&dir).display().to_string(),
+        default_model: models::DEFAULT.into(),
+    }
+}
+
+fn relock_downloads(app: &AppHandle) -> std::sync::MutexGuard<'_, Option<(String, Arc<AtomicBool>)>> {
+    mockloop_core::booth::relock(&app.state::<Downloads>().inner().0)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn transcript_settings(app: AppHandle) -> CommandResult<TranscriptSettings> {
+    blocking(app, |app| Ok(settings(app))).await
+}
+
+/// Turns transcripts on with an installed model (checked first: a model
+/// that is not whole is refused in words) or off with `None`; with
+/// `again`, every take not made by that model is transcribed anew (the
+/// old transcript kept until the new one is whole).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_transcripts(app: AppHandle, model: Option<String>, again: bool) -> CommandResult<TranscriptSettings> {
+    if let Some(m) = &model {
+        check_len("model", m)?;
+    }
+    blocking(app, move |app| {
+        let booth = booth(app);
+        let ready = match &model {
+            Some(name) => Some(words::ready_model(booth.data_dir(), name).map_err(CommandError::bad_input)?),
+            None => None,
+        };
+        booth.with_session(|s| Ok::<_, CommandError>(s.set_transcript_model(model.as_deref())?))?;
+        booth.set_transcripts(ready, again);
+        Ok(settings(app))
+    })
+    .await
+}
+
+/// Starts downloading a catalogue model (resuming one cut short); its
+/// progress and end come as `model-download` events. Refused while
+/// another downloads.
+#[tauri::command]
+#[specta::specta]
+pub async fn model_download(app: AppHandle, name: String) -> CommandResult<()> {
+    check_len("name", &name)?;
+    let Some(known) = models::known(&name) else {
+        return Err(CommandError::bad_input(models::ModelError::Unknown(name).to_string()));
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let mut current = relock_downloads(&app);
+        if let Some((other, _)) = current.as_ref() {
+            return Err(CommandError::bad_input(format!("{other} is downloading: wait for it or cancel it first")));
+        }
+        *current = Some((name.clone(), Arc::clone(&cancel)));
+    }
+    let dir = booth(&app).data_dir().to_path_buf();
+    let handle = app.clone();
+    let spawned = std::thread::Builder::new().name("model-download".into()).spawn(move || {
+        let mut last = std::time::Instant::now() - std::time::Duration::from_secs(1);
+        let result = download::get(&dir, known, &cancel, &mut |fetched| {
+            if last.elapsed().as_millis() >= 250 {
+                last = std::time::Instant::now();
+                events::send(&handle, ModelDownload { name: known.name.into(), fetched, done: false, error: None });
+            }
+        });
+        *relock_downloads(&handle) = None;
+        let size = known.bytes;
+        let (fetched, error) = match &result {
+            Ok(_) => (download::Fetched { done: size, total: size, bytes_per_second: 0.0 }, None),
+            Err(e) => {
+                log::warn!("model download of {}: {e}", known.name);
+                let done = std::fs::metadata(download::part_file(&dir, known.name)).map_or(0, |m| m.len());
+                (download::Fetched { done, total: size, bytes_per_second: 0.0 }, Some(e.to_string()))
+            }
+        };
+        events::send(&handle, ModelDownload { name: known.name.into(), fetched, done: true, error });
+    });
+    if let Err(e) = spawned {
+        *relock_downloads(&app) = None;
+        return Err(CommandError::internal(format!("the download could not start: {e}")));
+    }
+    Ok(())
+}
+
+/// Cancels the download under way (what was downloaded is kept).
+#[tauri::command]
+#[specta::specta]
+pub async fn model_download_cancel(app: AppHandle) -> CommandResult<()> {
+    if let Some((_, cancel)) = relock_downloads(&app).as_ref() {
+        cancel.store(true, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// Uses a model file the user downloaded elsewhere: checked, loaded once
+/// by the speech engine in its own process, copied into the models
+/// folder; its name there.
+#[tauri::command]
+#[specta::specta]
+pub async fn model_import(app: AppHandle, path: String) -> CommandResult<String> {
+    check_len("path", &path)?;
+    blocking(app, move |app| {
+        let from = std::path::PathBuf::from(path.trim());
+        download::import(booth(app).data_dir(), &from, &worker::check).map_err(CommandError::bad_input)
+    })
+    .await
+}
+
+/// Deletes a model; transcripts are turned off if it was theirs. The
+/// transcripts it made are kept.
+#[tauri::command]
+#[specta::specta]
+pub async fn model_remove(app: AppHandle, name: String) -> CommandResult<TranscriptSettings> {
+    check_len("name", &name)?;
+    blocking(app, move |app| {
+        let booth = booth(app);
+        if booth.transcript_model().is_some_and(|m| m.name == name) {
+            booth.with_session(|s| Ok::<_, CommandError>(s.set_transcript_model(None)?))?;
+            booth.set_transcripts(None, false);
+        }
+        models::remove(booth.data_dir(), &name).map_err(|e| CommandError::new(ErrorKind::Storage, e.to_string()))?;
+        Ok(settings(app))
+    })
+    .await
+}
+
+/// A take's transcript with its fillers, if it has one.
+#[tauri::command]
+#[specta::specta]
+pub async fn take_transcript(app: AppHandle, take_id: i64) -> CommandResult<Option<Transcript>> {
+    session_blocking(app, move |s| Ok(s.take_transcript(take_id)?)).await
+}
+
+/// Takes whose words hold the query (every word, the last as a prefix).
+#[tauri::command]
+#[specta::specta]
+pub async fn search_transcripts(app: AppHandle, query: String) -> CommandResult<Vec<SearchHit>> {
+    check_len("query", &query)?;
+    session_blocking(app, move |s| Ok(s.store().search_transcripts(&query)?)).await
+}
