@@ -328,6 +328,9 @@ fn record(s: &mut Session, wav: &Path) -> i64 {
     takes::record(s, &samples)
 }
 
+/// A take's transcript notice: the take, and why it has none.
+type Said = (i64, Option<String>);
+
 #[test]
 fn a_worker_killed_mid_take_costs_that_transcript_only_and_the_next_take_is_transcribed() {
     let dir = tempfile::tempdir().unwrap();
@@ -343,7 +346,7 @@ fn a_worker_killed_mid_take_costs_that_transcript_only_and_the_next_take_is_tran
     let booth = Arc::new(Booth::open(Arc::new(ManualClock::new()), DataLock::acquire(&data, "a test").unwrap()));
     // The worker beside this test is the built `mockloop`.
     let ready = words::Model { exe: BIN.into(), ..words::ready_model(&data, "mine").unwrap() };
-    let notices: Arc<Mutex<Vec<(i64, Option<String>)>>> = Arc::default();
+    let notices: Arc<Mutex<Vec<Said>>> = Arc::default();
     let worker = {
         let (booth, notices) = (Arc::clone(&booth), Arc::clone(&notices));
         std::thread::spawn(move || {
