@@ -380,7 +380,21 @@ fn deliveries_are_stored_with_their_take_recomputed_only_when_missing_and_delete
     assert_eq!((week.takes, week.words_per_minute, week.long_pauses_per_take), (1, Some(165.5), Some(1.0)));
     assert_eq!(week.first_speech_seconds, Some(1.5));
     assert_eq!(report.delivery[0].takes, 0);
-    assert!(readiness::to_markdown(&report).contains("| 1 | 166 | 1.0 | 1.5 s |"));
+    assert!(readiness::to_markdown(&report).contains("| 1 | 166 | – | 1.0 | 1.5 s |"));
+
+    // With a transcript the week counts its fillers and its words.
+    let said =
+        |t: &str, at: u32| mockloop_core::transcript::Word { text: t.into(), start_ms: at, end_ms: at + 200, p: 0.9 };
+    let words = vec![said("Um,", 1500), said("we", 1800), said("shipped", 2000), said("it", 2300)];
+    s.save_transcript(a, "tiny.en", Ok((&words, 0.5))).unwrap();
+    let report = readiness::build(s.catalog(), &History::load(s.store()).unwrap(), today, None, 4);
+    let week = report.delivery.last().unwrap();
+    let minutes = d.speaking_seconds / 60.0;
+    let found = mockloop_core::transcript::fillers::find(&words, &d.speech());
+    assert!(found.iter().any(|f| f.text == "um"), "{found:?}");
+    assert_eq!((week.transcribed, week.fillers_per_minute), (1, Some(found.len() as f64 / minutes)));
+    assert_eq!(week.words_per_minute_counted, Some(4.0 / minutes));
+    assert_eq!(s.take_transcript(a).unwrap().unwrap().words, words);
 
     // A newer analysis recomputes what an older one stored.
     let db = rusqlite_check::open(&dir.path().join(DB_FILE));

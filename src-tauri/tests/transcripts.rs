@@ -396,6 +396,12 @@ fn a_worker_killed_mid_take_costs_that_transcript_only_and_the_next_take_is_tran
             let hits = s.store().search_transcripts("custom")?;
             assert_eq!(hits.iter().map(|h| h.take_id).collect::<Vec<_>>(), vec![ids[2]]);
             assert!(hits[0].snippet.contains('«') && hits[0].at_ms >= 900, "{hits:?}");
+            // The run's write-up carries what was said, fillers marked.
+            let run = s.store().take(ids[2])?.run_id.expect("a run's take");
+            let report = mockloop_core::readiness::run_report::RunReport::load(s.store(), run)?;
+            let md = mockloop_core::readiness::run_report::markdown(&report, s.catalog());
+            assert!(md.contains("Said (") && md.to_lowercase().contains("customer"), "{md}");
+            assert!(md.contains("Said: no transcript (the speech engine crashed"), "{md}");
             // Deleting the take deletes its words and its search entry.
             s.delete_take(ids[2])?;
             assert!(s.store().search_transcripts("customer")?.is_empty());

@@ -121,6 +121,12 @@ pub struct DeliveryWeek {
     pub long_pauses_per_take: Option<f64>,
     /// Median time to the first word, in seconds.
     pub first_speech_seconds: Option<f64>,
+    /// Takes with a transcript.
+    pub transcribed: usize,
+    /// Fillers a minute of speaking time, over the takes with a transcript.
+    pub fillers_per_minute: Option<f64>,
+    /// Words a minute counted from the transcripts (median).
+    pub words_per_minute_counted: Option<f64>,
 }
 
 /// Everything the dashboard shows.
@@ -321,9 +327,13 @@ fn volume(history: &History, today: NaiveDate, weeks: usize) -> Vec<VolumeWeek> 
 fn delivery(history: &History, today: NaiveDate, weeks: usize) -> Vec<DeliveryWeek> {
     let (first, slot) = week_slots(today, weeks);
     let mut takes: Vec<Vec<&analysis::Delivery>> = vec![Vec::new(); weeks];
+    let mut heard: Vec<Vec<(f64, u32, u32)>> = vec![Vec::new(); weeks];
     for (day, e) in &history.deliveries {
         if let (Some(i), Some(_)) = (slot(*day), e.delivery.first_speech_seconds) {
             takes[i].push(&e.delivery);
+            if let Some((words, fillers)) = e.transcript {
+                heard[i].push((e.delivery.speaking_seconds, words, fillers));
+            }
         }
     }
     takes
@@ -336,6 +346,14 @@ fn delivery(history: &History, today: NaiveDate, weeks: usize) -> Vec<DeliveryWe
             long_pauses_per_take: (!week.is_empty())
                 .then(|| week.iter().map(|d| f64::from(d.long_pauses)).sum::<f64>() / week.len() as f64),
             first_speech_seconds: analysis::median(week.iter().filter_map(|d| d.first_speech_seconds).collect()),
+            transcribed: heard[i].len(),
+            fillers_per_minute: {
+                let minutes: f64 = heard[i].iter().map(|h| h.0).sum::<f64>() / 60.0;
+                (minutes > 0.0).then(|| heard[i].iter().map(|h| f64::from(h.2)).sum::<f64>() / minutes)
+            },
+            words_per_minute_counted: analysis::median(
+                heard[i].iter().filter(|h| h.0 > 0.0).map(|h| f64::from(h.1) * 60.0 / h.0).collect(),
+            ),
         })
         .collect()
 }
@@ -368,17 +386,21 @@ pub fn to_markdown(report: &Report) -> String {
         let [low, high] = report.comfortable_wpm;
         let _ = writeln!(
             md,
-            "\n## How the answers sounded\n\nA comfortable pace is about {low:.0}-{high:.0} words a minute.\n\n\
-             | week | takes | words a minute | pauses over 1 s a take | first word after |\n|---|---|---|---|---|"
+            "\n## How the answers sounded\n\nA comfortable pace is about {low:.0}-{high:.0} words a minute. Words a minute \
+             are counted from the transcripts in weeks that have them, else estimated from syllables; \
+             fillers need transcripts (English only).\n\n\
+             | week | takes | words a minute | fillers a minute | pauses over 1 s a take | first word after |\n\
+             |---|---|---|---|---|---|"
         );
         let or_dash = |v: Option<f64>, f: &dyn Fn(f64) -> String| v.map_or_else(|| "–".to_owned(), f);
         for w in heard {
             let _ = writeln!(
                 md,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 w.week,
                 w.takes,
-                or_dash(w.words_per_minute, &|v| format!("{v:.0}")),
+                or_dash(w.words_per_minute_counted.or(w.words_per_minute), &|v| format!("{v:.0}")),
+                or_dash(w.fillers_per_minute, &|v| format!("{v:.1}")),
                 or_dash(w.long_pauses_per_take, &|v| format!("{v:.1}")),
                 or_dash(w.first_speech_seconds, &|v| format!("{v:.1} s")),
             );

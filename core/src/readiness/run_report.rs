@@ -1,7 +1,8 @@
 //! One run written up for a mentor: per round the time used against the
 //! time given, each checklist item's rating in words, the note, and the
 //! takes (file, length against the answer time, how each sounded, and the
-//! story from the story bank it told), then those stories in full.
+//! story from the story bank it told, what was said with its fillers
+//! marked), then those stories in full.
 //! Markdown for pasting, HTML for a browser.
 
 use crate::loops::Catalog;
@@ -23,6 +24,8 @@ pub struct RunReport {
     /// The stories from the story bank its takes told, in the order first
     /// told.
     pub stories: Vec<Story>,
+    /// The transcripts of its takes, by take.
+    pub transcripts: std::collections::HashMap<i64, crate::transcript::Transcript>,
 }
 
 impl RunReport {
@@ -37,7 +40,13 @@ impl RunReport {
                 stories.push(store.story(id)?);
             }
         }
-        Ok(Self { run, rounds, takes, stories })
+        let mut transcripts = std::collections::HashMap::new();
+        for take in &takes {
+            if let Some(stored) = store.transcript(take.id)? {
+                transcripts.insert(take.id, crate::transcript::Transcript::new(stored, take.delivery.as_ref()));
+            }
+        }
+        Ok(Self { run, rounds, takes, stories, transcripts })
     }
 }
 
@@ -100,6 +109,25 @@ fn lines(report: &RunReport, catalog: &Catalog) -> Vec<Line> {
                 .and_then(|id| report.stories.iter().find(|s| s.id == id))
                 .map_or_else(String::new, |s| format!(" — told the story \"{}\"", s.content.title));
             out.push(Line { level: 3, text: format!("Take ({what}, {length}): {} — {sounded}{told}", take.path) });
+            match report.transcripts.get(&take.id) {
+                Some(t) if t.error.is_none() && !t.words.is_empty() => {
+                    let pace = t.words_per_minute.map_or_else(String::new, |w| format!(", {w:.0} words a minute"));
+                    out.push(Line {
+                        level: 3,
+                        text: format!(
+                            "Said ({} fillers, {:.1} a minute{pace}; fillers in brackets): {}",
+                            t.fillers.len(),
+                            t.fillers_per_minute,
+                            crate::transcript::marked(t)
+                        ),
+                    });
+                }
+                Some(t) => {
+                    let why = t.error.as_deref().unwrap_or("no words were heard");
+                    out.push(Line { level: 3, text: format!("Said: no transcript ({why})") });
+                }
+                None => {}
+            }
         }
     }
     if !report.stories.is_empty() {

@@ -678,7 +678,11 @@ impl Session {
         result: std::result::Result<(&[crate::transcript::Word], f64), &str>,
     ) -> Result<()> {
         match self.store.take(take_id) {
-            Ok(_) => Ok(self.store.save_transcript(take_id, model, result, self.clock.wall())?),
+            Ok(take) => {
+                let speech = take.delivery.as_ref().map(crate::analysis::Delivery::speech).unwrap_or_default();
+                let fillers = result.map_or(0, |(words, _)| crate::transcript::fillers::find(words, &speech).len());
+                Ok(self.store.save_transcript(take_id, model, result, fillers, self.clock.wall())?)
+            }
             Err(crate::store::StoreError::NotFound(_)) => Ok(()),
             Err(e) => Err(e.into()),
         }

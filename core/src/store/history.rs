@@ -82,6 +82,8 @@ pub struct DeliveryEvent {
     pub take_id: i64,
     /// Its measures.
     pub delivery: crate::analysis::Delivery,
+    /// Its transcript's words and fillers, if it has one.
+    pub transcript: Option<(u32, u32)>,
 }
 
 /// Everything the readiness model reads, each list oldest first.
@@ -151,7 +153,9 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT t.id, t.created_at, d.measures FROM take_delivery d JOIN takes t ON t.id = d.take_id
+                "SELECT t.id, t.created_at, d.measures, x.word_count, x.filler_count
+                 FROM take_delivery d JOIN takes t ON t.id = d.take_id
+                 LEFT JOIN take_transcripts x ON x.take_id = t.id AND x.error IS NULL
                  WHERE d.measures IS NOT NULL ORDER BY t.created_at, t.id",
             )
             .map_err(|e| self.sql(e))?;
@@ -165,6 +169,10 @@ impl Store {
                     at,
                     take_id: row.get(0).unwrap_or_default(),
                     delivery,
+                    transcript: match (row.get::<_, Option<u32>>(3), row.get::<_, Option<u32>>(4)) {
+                        (Ok(Some(w)), Ok(Some(f))) => Some((w, f)),
+                        _ => None,
+                    },
                 }))
             };
             events.extend(read().map_err(|e| self.sql(e))?);

@@ -199,6 +199,8 @@ pub const MIGRATIONS: &[&str] = &[
         made_at     TEXT NOT NULL,
         seconds     REAL,                      -- how long the transcription took
         text        TEXT NOT NULL DEFAULT '',
+        word_count  INTEGER NOT NULL DEFAULT 0,
+        filler_count INTEGER NOT NULL DEFAULT 0, -- by the rules of the build that stored it (weekly series)
         error       TEXT
     );
     CREATE TABLE take_words (

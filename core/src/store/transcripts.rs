@@ -93,20 +93,21 @@ impl Store {
         take_id: i64,
         model: &str,
         result: std::result::Result<(&[Word], f64), &str>,
+        fillers: usize,
         at: DateTime<Utc>,
     ) -> Result<()> {
         let path = self.path.clone();
         let sql = |source| super::classify(&path, source);
         let tx = self.conn.transaction().map_err(sql)?;
-        let (text, seconds, error) = match &result {
-            Ok((words, seconds)) => (transcript::text_of(words), Some(*seconds), None),
-            Err(e) => (String::new(), None, Some(*e)),
+        let (text, seconds, count, error) = match &result {
+            Ok((words, seconds)) => (transcript::text_of(words), Some(*seconds), words.len(), None),
+            Err(e) => (String::new(), None, 0, Some(*e)),
         };
         tx.execute("DELETE FROM take_transcripts WHERE take_id = ?1", [take_id]).map_err(sql)?;
         tx.execute(
-            "INSERT INTO take_transcripts (take_id, model, decoder, made_at, seconds, text, error)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![take_id, model, transcript::DECODER, stamp(at), seconds, text, error],
+            "INSERT INTO take_transcripts (take_id, model, decoder, made_at, seconds, text, word_count, filler_count, error)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![take_id, model, transcript::DECODER, stamp(at), seconds, text, count as i64, fillers as i64, error],
         )
         .map_err(sql)?;
         if let Ok((words, _)) = result {

@@ -81,6 +81,47 @@ impl Transcript {
     }
 }
 
+/// The transcript as plain text with its fillers marked in brackets
+/// ("[um]", "[you know]", "[the the]", "[filler?]" for voice no word
+/// covers) and pauses of [`LONG_PAUSE_MS`] or more shown ("… [2.4 s] …"):
+/// what the reports print.
+pub fn marked(t: &Transcript) -> String {
+    let mut out = String::new();
+    let mut covered: Option<(usize, usize)> = None; // words of the filler being written
+    let probable: Vec<&fillers::Filler> =
+        t.fillers.iter().filter(|f| f.kind == fillers::FillerKind::Probable).collect();
+    let mut next_probable = probable.iter().peekable();
+    for (i, w) in t.words.iter().enumerate() {
+        while next_probable.next_if(|p| p.start_ms < w.start_ms).is_some() {
+            out.push_str(" [filler?]");
+        }
+        if i > 0 {
+            let gap = w.start_ms.saturating_sub(t.words[i - 1].end_ms);
+            if gap >= LONG_PAUSE_MS {
+                out.push_str(&format!(" … [{:.1} s] …", f64::from(gap) / 1000.0));
+            }
+        }
+        out.push(' ');
+        let starts = t.fillers.iter().find(|f| f.word == Some(i as u32) && f.words > 0);
+        if let Some(f) = starts.filter(|_| covered.is_none()) {
+            covered = Some((i, i + f.words as usize - 1));
+            out.push('[');
+        }
+        out.push_str(&w.text);
+        if covered.is_some_and(|(_, last)| last == i) {
+            out.push(']');
+            covered = None;
+        }
+    }
+    for _ in next_probable {
+        out.push_str(" [filler?]");
+    }
+    out.trim().to_owned()
+}
+
+/// A pause between words this long is shown in a marked transcript.
+pub const LONG_PAUSE_MS: u32 = 1000;
+
 /// The words of a transcript as one text.
 pub fn text_of(words: &[Word]) -> String {
     words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")
@@ -176,6 +217,21 @@ mod tests {
         for pair in aligned.windows(2) {
             assert!(pair[0].end_ms <= pair[1].start_ms && pair[1].start_ms <= pair[1].end_ms, "{aligned:?}");
         }
+    }
+
+    #[test]
+    fn a_marked_transcript_brackets_fillers_and_shows_long_pauses() {
+        let words = vec![w("Um,", 0, 300), w("we", 400, 500), w("shipped", 500, 800), w("it", 2800, 3000)];
+        let stored = crate::store::StoredTranscript {
+            model: "tiny.en".into(),
+            decoder: DECODER,
+            made_at: String::new(),
+            seconds: None,
+            words,
+            error: None,
+        };
+        let t = Transcript::new(stored, None);
+        assert_eq!(marked(&t), "[Um,] we shipped … [2.0 s] … it");
     }
 
     #[test]

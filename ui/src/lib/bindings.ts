@@ -390,6 +390,12 @@ export type DeliveryWeek = {
 	long_pauses_per_take: number | null,
 	/**  Median time to the first word, in seconds. */
 	first_speech_seconds: number | null,
+	/**  Takes with a transcript. */
+	transcribed: number,
+	/**  Fillers a minute of speaking time, over the takes with a transcript. */
+	fillers_per_minute: number | null,
+	/**  Words a minute counted from the transcripts (median). */
+	words_per_minute_counted: number | null,
 };
 
 /**  A device as `mockloop devices` lists it. */
