@@ -28,7 +28,7 @@ pub use drafts::Draft;
 pub use history::{AnswerEvent, DeliveryEvent, RatingEvent, RoundEvent, StoredHistory};
 pub use schema::{current_version, MIGRATIONS};
 pub use takes::{NewTake, TakeResult, TakeRow, TakeStatus};
-pub use transcripts::{SearchHit, StoredTranscript};
+pub use transcripts::SearchHit;
 
 /// The database file's name inside the data dir.
 pub const DB_FILE: &str = "mockloop.sqlite3";

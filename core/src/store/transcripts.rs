@@ -2,28 +2,10 @@
 //! full-text index search reads (see migration 7).
 
 use super::{stamp, Result, Store, StoreError};
-use crate::transcript::{self, Word};
+use crate::transcript::{self, StoredTranscript, Word};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
-
-/// A take's stored transcript.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct StoredTranscript {
-    /// The model that made it.
-    pub model: String,
-    /// The decoder settings' version ([`transcript::DECODER`]).
-    pub decoder: u32,
-    /// When (RFC 3339).
-    pub made_at: String,
-    /// Seconds the transcription took.
-    pub seconds: Option<f64>,
-    /// The words, in order.
-    pub words: Vec<Word>,
-    /// Why there is none, if the engine failed on the take.
-    pub error: Option<String>,
-}
 
 /// A search's hit: a take whose words hold the query.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -40,6 +40,24 @@ pub struct Word {
     pub p: f32,
 }
 
+/// A take's stored transcript.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StoredTranscript {
+    /// The model that made it.
+    pub model: String,
+    /// The decoder settings' version ([`DECODER`]).
+    pub decoder: u32,
+    /// When (RFC 3339).
+    pub made_at: String,
+    /// Seconds the transcription took.
+    pub seconds: Option<f64>,
+    /// The words, in order.
+    pub words: Vec<Word>,
+    /// Why there is none, if the engine failed on the take.
+    pub error: Option<String>,
+}
+
 /// A take's transcript as the window and reports show it: the words,
 /// the fillers found in them and the pace they give.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -65,7 +83,7 @@ impl Transcript {
     /// Assembles the stored words with what the delivery analysis found
     /// (speech stretches, speaking time); fillers are computed here, so a
     /// better rule needs no new transcript.
-    pub fn new(stored: crate::store::StoredTranscript, delivery: Option<&crate::analysis::Delivery>) -> Self {
+    pub fn new(stored: StoredTranscript, delivery: Option<&crate::analysis::Delivery>) -> Self {
         let speech = delivery.map(crate::analysis::Delivery::speech).unwrap_or_default();
         let speaking = delivery.map_or(0.0, |d| d.speaking_seconds);
         let found = fillers::find(&stored.words, &speech);
@@ -222,7 +240,7 @@ mod tests {
     #[test]
     fn a_marked_transcript_brackets_fillers_and_shows_long_pauses() {
         let words = vec![w("Um,", 0, 300), w("we", 400, 500), w("shipped", 500, 800), w("it", 2800, 3000)];
-        let stored = crate::store::StoredTranscript {
+        let stored = StoredTranscript {
             model: "tiny.en".into(),
             decoder: DECODER,
             made_at: String::new(),
