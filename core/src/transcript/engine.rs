@@ -52,7 +52,9 @@ impl Engine {
     pub fn load(path: &Path) -> Result<Engine, EngineError> {
         whisper_rs::install_logging_hooks();
         let mut params = WhisperContextParameters::default();
-        params.use_gpu(false).flash_attn(false);
+        // Flash attention, as whisper.cpp's own programs use it: a third less
+        // memory on the CPU (no word times by DTW, which this does not use).
+        params.use_gpu(false).flash_attn(true);
         let shown = path.display().to_string();
         let context = WhisperContext::new_with_params(path, params).map_err(|_| EngineError::Load(shown.clone()))?;
         if context.is_multilingual() && context.model_n_vocab() < 51_864 {
