@@ -1,7 +1,8 @@
 // The app as a user gets it: the .deb that `make package` builds, checked as
 // a file (what it declares and holds), then installed with apt-get on this
 // machine and used from its installed paths: the command line on PATH, a
-// short recording from a real-time PulseAudio microphone, and the window
+// short recording from a real-time PulseAudio microphone transcribed with a
+// model file imported as a user would, and the window
 // started the way the desktop entry starts it, under Xvfb over WebDriver,
 // until its home screen lists the loops. Then the package is removed and
 // purged, and the user's data must still be there.
@@ -182,6 +183,21 @@ print(math.sqrt(sum(x * x for x in a) / max(1, len(a))))`, take], { encoding: "u
   assert.ok(analysed.first_speech_seconds !== null && analysed.first_speech_seconds < 1.5, `first word: ${JSON.stringify(analysed)}`);
   assert.ok(analysed.speaking_seconds > 2 && analysed.words_per_minute_estimate > 100, `speech analysed: ${JSON.stringify(analysed)}`);
   rmSync(tone, { recursive: true });
+});
+
+test("the installed command line imports a model and transcribes the recording", () => {
+  // The tests' speech model (scripts/test-model.sh), imported as a user
+  // would a file downloaded elsewhere: checked in the worker the package
+  // installed beside the command line, then used.
+  const model = path.join(root, "target/test-models/ggml-tiny.en.bin");
+  assert.ok(existsSync(model), "scripts/test-model.sh makes the test model");
+  run("mockloop", ["models", "import", model], { timeout: 120_000 });
+  const listed = JSON.parse(run("mockloop", ["models", "--json"]));
+  const mine = listed.find((m) => m.installed);
+  assert.ok(mine && mine.path.startsWith(dataDir), `kept in the data folder: ${JSON.stringify(listed)}`);
+  const [said] = JSON.parse(run("mockloop", ["transcribe", "--json", "--model", mine.name, take], { timeout: 120_000 }));
+  assert.match(said.text.toLowerCase(), /smaller version|customers/, `heard: ${JSON.stringify(said.text)}`);
+  assert.ok(said.words.length >= 6 && said.words.every((w) => w.start_ms <= w.end_ms), JSON.stringify(said.words));
 });
 
 test("the window starts from the installed path the desktop entry names and lists the loops", async () => {

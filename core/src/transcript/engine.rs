@@ -23,6 +23,10 @@ pub const PROMPT: &str = "Um, so, uh, I think, like, the first thing is, hmm, th
                           uh, we looked at, um, the numbers, and, ah, I mean, it was, like, sort of slow.";
 /// More tokens a second than anyone says (about 4 in fast speech).
 const MAX_TOKENS_PER_SECOND: f64 = 12.0;
+/// Encoder frames of Whisper's whole window (30 s).
+const FULL_AUDIO_CTX: i32 = 1500;
+/// Encoder frames beyond a piece's own audio.
+const AUDIO_CTX_MARGIN: i32 = 64;
 /// Shortest audio handed to whisper; shorter pieces are padded with silence.
 const MIN_PIECE_SAMPLES: usize = RATE as usize;
 
@@ -85,7 +89,13 @@ impl Engine {
         if audio.len() < MIN_PIECE_SAMPLES {
             audio.resize(MIN_PIECE_SAMPLES, 0.0);
         }
-        state.full(self.params(), &audio).map_err(|e| EngineError::Decode(e.to_string()))?;
+        let mut params = self.params();
+        // The encoder looks at as much audio as the piece holds, not always
+        // Whisper's whole 30 s window (50 frames a second, and a margin):
+        // a piece of 10 s costs a third of a window.
+        let frames = (audio.len() as f64 / f64::from(RATE) * 50.0).ceil() as i32 + AUDIO_CTX_MARGIN;
+        params.set_audio_ctx(frames.min(FULL_AUDIO_CTX));
+        state.full(params, &audio).map_err(|e| EngineError::Decode(e.to_string()))?;
         let offset_ms = (piece.start * 1000.0).round() as i64;
         let piece_ms = ((piece.end - piece.start) * 1000.0).round() as i64;
         let eot = self.context.token_eot();
