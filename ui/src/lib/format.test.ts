@@ -186,6 +186,9 @@ describe("deliveryWeekWords", () => {
     words_per_minute: null,
     long_pauses_per_take: null,
     first_speech_seconds: null,
+    transcribed: 0,
+    fillers_per_minute: null,
+    words_per_minute_counted: null,
     ...over,
   });
   const filled = { takes: 4, words_per_minute: 151, long_pauses_per_take: 1.2, first_speech_seconds: 2.1 };

@@ -1,0 +1,93 @@
+// A take's transcript as the window lays it out: words (fillers marked),
+// long pauses and probable fillers inline, the word being said at a time,
+// the summary line, and download progress in words.
+import type { Fetched, Filler, Transcript, Word } from "./bindings";
+
+/** A gap between words this long is shown inline ("… [2.4 s] …"). */
+export const LONG_PAUSE_MS = 1000;
+
+export type Piece =
+  | { kind: "word"; index: number; word: Word; filler: Filler | null }
+  | { kind: "pause"; ms: number }
+  | { kind: "probable"; filler: Filler };
+
+/** The transcript in reading order: each word with the filler it belongs
+ * to, a pause marker before a word after a long gap, and probable fillers
+ * (voice no word covers) where they fall. */
+export function pieces(t: Transcript): Piece[] {
+  const byWord = new Map<number, Filler>();
+  for (const f of t.fillers) {
+    if (f.word === null) continue;
+    for (let i = 0; i < f.words; i++) byWord.set(f.word + i, f);
+  }
+  const probable = t.fillers.filter((f) => f.kind === "probable").sort((a, b) => a.start_ms - b.start_ms);
+  const out: Piece[] = [];
+  let p = 0;
+  t.words.forEach((word, index) => {
+    while (p < probable.length && probable[p].start_ms < word.start_ms) out.push({ kind: "probable", filler: probable[p++] });
+    if (index > 0) {
+      const gap = word.start_ms - t.words[index - 1].end_ms;
+      if (gap >= LONG_PAUSE_MS) out.push({ kind: "pause", ms: gap });
+    }
+    out.push({ kind: "word", index, word, filler: byWord.get(index) ?? null });
+  });
+  while (p < probable.length) out.push({ kind: "probable", filler: probable[p++] });
+  return out;
+}
+
+/** The word being said at `ms`: the one spanning it, else the last one
+ * started; -1 before the first. */
+export function wordAt(words: Word[], ms: number): number {
+  let lo = 0;
+  let hi = words.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (words[mid].start_ms <= ms) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** "142 words a minute (from the words) · 6 fillers, 2.1 a minute · base.en". */
+export function summary(t: Transcript): string {
+  const parts: string[] = [];
+  if (t.words_per_minute !== null) parts.push(`${Math.round(t.words_per_minute)} words a minute (from the words)`);
+  const n = t.fillers.length;
+  parts.push(n === 0 ? "no fillers" : `${n} filler${n === 1 ? "" : "s"}, ${(t.fillers_per_minute ?? 0).toFixed(1)} a minute`);
+  parts.push(t.model);
+  return parts.join(" · ");
+}
+
+/** What a filler is, for its tooltip. */
+export function fillerTitle(f: Filler): string {
+  switch (f.kind) {
+    case "filled":
+      return `filler: ${f.text}`;
+    case "verbal":
+      return `filler word: ${f.text}`;
+    case "repeat":
+      return `said twice: ${f.text}`;
+    default:
+      return "probable filler: voice with no word";
+  }
+}
+
+/** The words as plain text, to copy. */
+export function plainText(t: Transcript): string {
+  return t.words.map((w) => w.text).join(" ");
+}
+
+/** "42 of 142 MB · 1 min left" for a download under way. */
+export function downloadWords(f: Fetched): string {
+  const mb = (b: number) => Math.round(b / 1048576);
+  const [done, total, rate] = [f.done ?? 0, f.total ?? 0, f.bytes_per_second ?? 0];
+  const parts = [`${mb(done)} of ${mb(total)} MB`];
+  if (rate > 0 && total > done) {
+    const left = (total - done) / rate;
+    parts.push(left < 60 ? `${Math.max(1, Math.round(left))} s left` : `${Math.round(left / 60)} min left`);
+  }
+  return parts.join(" · ");
+}
