@@ -9,6 +9,10 @@
 #   - the file-fed path's throughput (ALSA's file plugin, unpaced).
 # Prints figures; asserts nothing.
 #   benches/recording.sh [MINUTES]      (after `make build`; needs `make test`'s packages)
+#   TRANSCRIBE_BESIDE=MODEL.bin benches/recording.sh [MINUTES]
+#                                       the same with the transcription worker
+#                                       running all along beside the recording
+#                                       (as the window's would if it did not pause)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-10}
@@ -27,6 +31,12 @@ secs=$((minutes * 60))
 tick=$(getconf CLK_TCK)
 sox -n -r 48000 -c 2 "$work/speechlike.wav" synth "$secs" pinknoise tremolo 3 80 vol 0.3
 sox -n -r 48000 -c 1 "$work/short.wav" synth 600 pinknoise vol 0.3
+if [ -n "${TRANSCRIBE_BESIDE:-}" ]; then
+  espeak-ng -s 150 -w "$work/said.wav" "$(printf 'We shipped a smaller version first, and then, um, we learned from the data. %.0s' $(seq 12))"
+  ( while :; do "$bin" transcribe-worker --model "$TRANSCRIBE_BESIDE" "$work/said.wav" >/dev/null 2>&1; done ) &
+  pids+=($!)
+  echo "with the transcription worker running beside the recording ($(basename "$TRANSCRIBE_BESIDE"), lowest priority)"
+fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 now_ms() { date +%s%3N; }

@@ -27,6 +27,12 @@ const MAX_TOKENS_PER_SECOND: f64 = 12.0;
 const FULL_AUDIO_CTX: i32 = 1500;
 /// Encoder frames beyond a piece's own audio.
 const AUDIO_CTX_MARGIN: i32 = 64;
+/// Silence put before a piece (0.5 s).
+const LEAD_SAMPLES: usize = RATE as usize / 2;
+/// How sure the decoder must be of a piece that is only filled pauses.
+const LONE_FILLER_P: f32 = 0.75;
+/// Silence put after a piece (0.5 s).
+const TRAIL_SAMPLES: usize = RATE as usize / 2;
 /// Shortest audio handed to whisper; shorter pieces are padded with silence.
 const MIN_PIECE_SAMPLES: usize = RATE as usize;
 
@@ -83,9 +89,17 @@ impl Engine {
         Ok(super::align(words, &heard.speech))
     }
 
-    /// One piece's words, times from the take's start.
+    /// One piece's words, times from the take's start. Greedy decoding
+    /// without fallback can fall into a loop (the same words written over
+    /// and over, seen on noise): a piece that does gives no words.
     fn decode_piece(&self, state: &mut WhisperState, piece: &Piece, all: &[i16]) -> Result<Vec<Word>, EngineError> {
-        let mut audio: Vec<f32> = piece.samples(all, RATE).iter().map(|s| f32::from(*s) / 32768.0).collect();
+        // Silence around the piece: speech from its very first sample (an
+        // answer begun at once), or a piece cut close behind its last word,
+        // reads as a sentence cut off, which the decoder may loop on.
+        let lead = LEAD_SAMPLES;
+        let mut audio = vec![0.0f32; lead];
+        audio.extend(piece.samples(all, RATE).iter().map(|s| f32::from(*s) / 32768.0));
+        audio.resize(audio.len() + TRAIL_SAMPLES, 0.0);
         if audio.len() < MIN_PIECE_SAMPLES {
             audio.resize(MIN_PIECE_SAMPLES, 0.0);
         }
@@ -96,8 +110,10 @@ impl Engine {
         let frames = (audio.len() as f64 / f64::from(RATE) * 50.0).ceil() as i32 + AUDIO_CTX_MARGIN;
         params.set_audio_ctx(frames.min(FULL_AUDIO_CTX));
         state.full(params, &audio).map_err(|e| EngineError::Decode(e.to_string()))?;
-        let offset_ms = (piece.start * 1000.0).round() as i64;
-        let piece_ms = ((piece.end - piece.start) * 1000.0).round() as i64;
+        let lead_ms = (lead as i64 * 1000) / i64::from(RATE);
+        let offset_ms = (piece.start * 1000.0).round() as i64 - lead_ms;
+        // Times inside the piece's own audio, in the decoded audio's terms.
+        let span = (lead_ms, lead_ms + ((piece.end - piece.start) * 1000.0).round() as i64);
         let eot = self.context.token_eot();
         let mut words: Vec<Word> = Vec::new();
         // whisper rates only a window's first segment for silence: a piece
@@ -121,7 +137,7 @@ impl Engine {
                 let (t0, t1) = (data.t0.max(0) * 10, data.t1.max(0) * 10);
                 if bytes.first() == Some(&b' ') || current.is_none() {
                     if let Some(w) = current.take() {
-                        words.push(finish(w, offset_ms, piece_ms));
+                        words.push(finish(w, offset_ms, span));
                     }
                     current = Some((bytes.to_vec(), t0, t1, token.token_probability(), 1));
                 } else if let Some((text, _, end, p, n)) = current.as_mut() {
@@ -132,18 +148,26 @@ impl Engine {
                 }
             }
             if let Some(w) = current.take() {
-                words.push(finish(w, offset_ms, piece_ms));
+                words.push(finish(w, offset_ms, span));
             }
         }
-        // A decoder caught in a loop on noise writes far more tokens than
-        // anyone can say: such a piece has no words.
+        // A decoder caught in a loop writes far more tokens than anyone
+        // can say.
         let seconds = (piece.end - piece.start).max(0.5);
         if tokens as f64 / seconds > MAX_TOKENS_PER_SECOND {
-            log::info!("a piece of {seconds:.1} s gave {tokens} tokens: taken for noise, dropped");
+            log::info!("a piece of {seconds:.1} s gave {tokens} tokens: a loop, dropped");
             return Ok(Vec::new());
         }
         // What is not a word (bytes that are no text, bare punctuation).
         words.retain(|w| !w.text.contains('\u{FFFD}') && w.text.chars().any(char::is_alphanumeric));
+        // Nothing but a filled pause, and that unsure, is how the decoder
+        // hears noise (brown noise gave a lone "uh" at 0.6): no words. A
+        // real one is still counted, as voice no word covers.
+        let only_fillers = words.iter().all(|w| super::fillers::is_filled_pause(&super::fillers::bare(&w.text)));
+        let sure = words.iter().map(|w| w.p).sum::<f32>() / words.len().max(1) as f32;
+        if only_fillers && sure < LONE_FILLER_P {
+            return Ok(Vec::new());
+        }
         words.retain(|w| !w.text.trim().is_empty());
         Ok(words)
     }
@@ -170,10 +194,10 @@ impl Engine {
 }
 
 /// A word's parts gathered from its tokens, made a [`Word`].
-fn finish((bytes, t0, t1, p, n): (Vec<u8>, i64, i64, f32, u32), offset_ms: i64, piece_ms: i64) -> Word {
+fn finish((bytes, t0, t1, p, n): (Vec<u8>, i64, i64, f32, u32), offset_ms: i64, (from, to): (i64, i64)) -> Word {
     let text = String::from_utf8_lossy(&bytes).trim().to_owned();
-    let start = t0.clamp(0, piece_ms);
-    let end = t1.clamp(start, piece_ms);
+    let start = t0.clamp(from, to);
+    let end = t1.clamp(start, to);
     Word { text, start_ms: (offset_ms + start) as u32, end_ms: (offset_ms + end) as u32, p: p / n.max(1) as f32 }
 }
 
