@@ -294,6 +294,17 @@ fn a_wrong_file_is_refused_by_its_checksum_and_never_used() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("not the official file"), "{}", text(&out.stderr));
     assert!(models::installed(dir.path()).is_empty());
+    // As the window runs it: progress, then the end, as JSON lines.
+    let out = Command::new(BIN)
+        .args(["models", "get", "tiny.en", "--progress-json"])
+        .env("MOCKLOOP_DATA_DIR", dir.path())
+        .env(models::HOST_ENV, &server.url)
+        .output()
+        .unwrap();
+    let lines: Vec<serde_json::Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    assert!(lines.iter().any(|l| l["fetched"]["total"].as_u64() == Some(size as u64)), "{lines:?}");
+    assert!(lines.last().unwrap()["failed"].as_str().unwrap().contains("not the official file"), "{lines:?}");
 }
 
 #[test]
@@ -339,7 +350,7 @@ fn a_worker_killed_mid_take_costs_that_transcript_only_and_the_next_take_is_tran
     let ids: Vec<i64> = {
         let mut s = Session::open(&data, Arc::new(ManualClock::new())).unwrap();
         s.start("microsoft-pm", None, false, 4).unwrap();
-        (0..3).map(|_| record(&mut s, &wav)).collect()
+        (0..4).map(|_| record(&mut s, &wav)).collect()
     };
     std::fs::create_dir_all(models::models_dir(&data)).unwrap();
     std::fs::copy(model(), models::model_file(&data, "mine")).unwrap();
@@ -373,9 +384,16 @@ fn a_worker_killed_mid_take_costs_that_transcript_only_and_the_next_take_is_tran
     booth.set_transcripts(Some(words::Model { exe: dying_worker(dir.path(), "ILL"), ..ready.clone() }), false);
     booth.settle(&[ids[1]], &mut |_| {});
     wait_for(2);
-    booth.set_transcripts(Some(ready), false);
+    booth.set_transcripts(Some(ready.clone()), false);
     booth.settle(&[ids[2]], &mut |_| {});
     wait_for(3);
+    // A model deleted behind the app's back turns transcripts off and
+    // stores nothing against the take, which stays to transcribe.
+    let gone = dir.path().join("gone.bin");
+    booth.set_transcripts(Some(words::Model { path: gone, ..ready }), false);
+    booth.settle(&[ids[3]], &mut |_| {});
+    wait_for(4);
+    assert!(booth.transcript_model().is_none(), "transcripts are off");
     booth.close().unwrap();
     worker.join().unwrap();
     let notices = notices.lock().unwrap().clone();
@@ -383,6 +401,7 @@ fn a_worker_killed_mid_take_costs_that_transcript_only_and_the_next_take_is_tran
     assert!(notices[0].1.as_deref().is_some_and(|e| e.contains("crashed") && e.contains("SIGKILL")), "{notices:?}");
     assert!(notices[1].1.as_deref().is_some_and(|e| e.contains("SIGILL") && e.contains("take is kept")), "{notices:?}");
     assert_eq!(notices[2], (ids[2], None), "the next take is transcribed");
+    assert!(notices[3].1.as_deref().is_some_and(|e| e.contains("is gone")), "{notices:?}");
     booth
         .with_session(|s| {
             for id in &ids[..2] {
@@ -391,6 +410,8 @@ fn a_worker_killed_mid_take_costs_that_transcript_only_and_the_next_take_is_tran
                 let t = s.take_transcript(*id)?.expect("the reason is stored");
                 assert!(t.words.is_empty() && t.error.is_some());
             }
+            assert!(s.take_transcript(ids[3])?.is_none(), "nothing stored against the take");
+            assert!(s.transcript_backlog(None)?.contains(&ids[3]), "it stays to transcribe");
             let t = s.take_transcript(ids[2])?.expect("a transcript");
             assert!(mockloop_core::transcript::text_of(&t.words).to_lowercase().contains("customer"), "{t:?}");
             let hits = s.store().search_transcripts("custom")?;

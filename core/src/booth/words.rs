@@ -171,6 +171,14 @@ impl Booth {
     /// made nothing); `Ok(Some(why))` when the take has no transcript.
     fn transcribe(&self, take_id: i64, tell: &mut dyn FnMut(Notice)) -> Result<Option<String>, BoothError> {
         let Some(model) = self.transcript_model() else { return Ok(Some("transcripts are off".into())) };
+        // A model removed behind the app's back is not the take's fault:
+        // nothing is stored (it stays to transcribe), and transcripts go off.
+        if !model.path.is_file() {
+            let why = format!("the model {} is gone from {}: transcripts are off", model.name, model.path.display());
+            log::warn!("{why}");
+            self.set_transcripts(None, false);
+            return Ok(Some(why));
+        }
         let file = match self.with_session(|s| s.take_file(take_id).map_err(BoothError::from)) {
             Ok(f) => f,
             Err(e) => return Ok(Some(e.to_string())),

@@ -23,7 +23,7 @@ const RETRIES: u32 = 4;
 const STALL: Duration = Duration::from_secs(30);
 
 /// How far a download is.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Fetched {
     /// Bytes on disk so far.

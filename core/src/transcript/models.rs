@@ -117,6 +117,57 @@ pub fn installed(data_dir: &Path) -> Vec<Installed> {
     out
 }
 
+/// A model as the lists show it: every catalogue model, downloaded or
+/// not, then the user's own files.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ModelChoice {
+    /// Its name.
+    pub name: String,
+    /// Its size in bytes (on disk if here, else the download's).
+    pub bytes: u64,
+    /// In the data folder.
+    pub installed: bool,
+    /// One of the catalogue's (else a file the user imported).
+    pub known: bool,
+    /// What it is good for.
+    pub about: String,
+    /// Where it is, if here.
+    pub path: Option<PathBuf>,
+    /// Bytes of an interrupted download kept for resuming.
+    pub partial_bytes: u64,
+}
+
+/// The models a user can choose in `data_dir`.
+pub fn listed(data_dir: &Path) -> Vec<ModelChoice> {
+    let here = installed(data_dir);
+    let mut out: Vec<ModelChoice> = CATALOGUE
+        .iter()
+        .map(|k| {
+            let found = here.iter().find(|i| i.name == k.name);
+            ModelChoice {
+                name: k.name.into(),
+                bytes: found.map_or(k.bytes, |i| i.bytes),
+                installed: found.is_some(),
+                known: true,
+                about: k.about.into(),
+                path: found.map(|i| i.path.clone()),
+                partial_bytes: fs::metadata(super::download::part_file(data_dir, k.name)).map_or(0, |m| m.len()),
+            }
+        })
+        .collect();
+    out.extend(here.into_iter().filter(|i| !i.known).map(|i| ModelChoice {
+        name: i.name,
+        bytes: i.bytes,
+        installed: true,
+        known: false,
+        about: "a model file of your own".into(),
+        path: Some(i.path),
+        partial_bytes: 0,
+    }));
+    out
+}
+
 /// Why a file is not a model this build uses.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {

@@ -17,6 +17,11 @@ pub enum ModelsAction {
     Get {
         /// The model's name.
         name: String,
+        /// Progress as JSON lines on stdout (`{"fetched":{…}}`), then
+        /// `{"done":PATH}` or `{"failed":"…"}`: how the window downloads,
+        /// so that its own process never opens a connection.
+        #[arg(long)]
+        progress_json: bool,
     },
     /// Use a model file downloaded elsewhere: checked, loaded once by the
     /// speech engine in its own process, then copied into the data folder.
@@ -31,16 +36,6 @@ pub enum ModelsAction {
     },
 }
 
-/// One model as `models --json` lists it.
-#[derive(Serialize)]
-struct ModelLine {
-    name: String,
-    bytes: u64,
-    installed: bool,
-    path: Option<PathBuf>,
-    about: Option<&'static str>,
-}
-
 /// `mockloop models [--json]` and its actions.
 pub fn models_command(data_dir: Option<&Path>, action: Option<ModelsAction>, json: bool) -> i32 {
     let dir = match paths::data_dir(data_dir) {
@@ -52,7 +47,7 @@ pub fn models_command(data_dir: Option<&Path>, action: Option<ModelsAction>, jso
     };
     match action {
         None => list(&dir, json),
-        Some(ModelsAction::Get { name }) => get(&dir, &name),
+        Some(ModelsAction::Get { name, progress_json }) => get(&dir, &name, progress_json),
         Some(ModelsAction::Import { file }) => match download::import(&dir, &file, &worker::check) {
             Ok(name) => {
                 println!("imported {} as {name}", file.display());
@@ -77,48 +72,39 @@ pub fn models_command(data_dir: Option<&Path>, action: Option<ModelsAction>, jso
 }
 
 fn list(dir: &Path, json: bool) -> i32 {
-    let installed = models::installed(dir);
-    let mut lines: Vec<ModelLine> = models::CATALOGUE
-        .iter()
-        .map(|k| {
-            let here = installed.iter().find(|i| i.name == k.name);
-            ModelLine {
-                name: k.name.into(),
-                bytes: here.map_or(k.bytes, |i| i.bytes),
-                installed: here.is_some(),
-                path: here.map(|i| i.path.clone()),
-                about: Some(k.about),
-            }
-        })
-        .collect();
-    lines.extend(installed.iter().filter(|i| !i.known).map(|i| ModelLine {
-        name: i.name.clone(),
-        bytes: i.bytes,
-        installed: true,
-        path: Some(i.path.clone()),
-        about: None,
-    }));
+    let lines = models::listed(dir);
     if json {
         return i32::from(!super::print_json(&lines));
     }
     for l in &lines {
         let state = if l.installed { "installed" } else { "not downloaded" };
-        println!("{:<10} {:>5} MB  {:<15} {}", l.name, l.bytes >> 20, state, l.about.unwrap_or("your own file"));
+        println!("{:<10} {:>5} MB  {:<15} {}", l.name, l.bytes >> 20, state, l.about);
     }
     println!("models folder: {}", models::models_dir(dir).display());
     0
 }
 
-fn get(dir: &Path, name: &str) -> i32 {
+fn get(dir: &Path, name: &str, progress_json: bool) -> i32 {
+    let say = |line: serde_json::Value| {
+        if progress_json {
+            println!("{line}");
+        }
+    };
     let Some(known) = models::known(name) else {
-        eprintln!("mockloop models get: {}", models::ModelError::Unknown(name.into()));
+        let why = models::ModelError::Unknown(name.into()).to_string();
+        say(serde_json::json!({ "failed": why }));
+        eprintln!("mockloop models get: {why}");
         return 1;
     };
     let cancel = AtomicBool::new(false);
-    let mut last_print = Instant::now();
+    // The first progress is told at once.
+    let mut last_print = Instant::now().checked_sub(std::time::Duration::from_secs(1)).unwrap_or_else(Instant::now);
     let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let result = download::get(dir, known, &cancel, &mut |f| {
-        if tty && last_print.elapsed().as_millis() >= 200 {
+        if progress_json && last_print.elapsed().as_millis() >= 250 {
+            last_print = Instant::now();
+            say(serde_json::json!({ "fetched": f }));
+        } else if tty && !progress_json && last_print.elapsed().as_millis() >= 200 {
             last_print = Instant::now();
             let left = f.seconds_left().map_or(String::new(), |s| format!(", {} s left", s.round()));
             eprint!("\r{name}: {} of {} MB{left}    ", f.done >> 20, f.total >> 20);
@@ -129,10 +115,14 @@ fn get(dir: &Path, name: &str) -> i32 {
     }
     match result {
         Ok(path) => {
-            println!("{name} is ready: {}", path.display());
+            say(serde_json::json!({ "done": path }));
+            if !progress_json {
+                println!("{name} is ready: {}", path.display());
+            }
             0
         }
         Err(e) => {
+            say(serde_json::json!({ "failed": e.to_string() }));
             eprintln!("mockloop models get: {e}");
             1
         }

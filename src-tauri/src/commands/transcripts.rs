@@ -20,30 +20,13 @@ use tauri::{AppHandle, Manager};
 #[derive(Default)]
 pub struct Downloads(Mutex<Option<(String, Arc<AtomicBool>)>>);
 
-/// A model the user can choose, as Settings lists it.
-#[derive(Debug, Clone, Serialize, specta::Type)]
-pub struct ModelChoice {
-    /// Its name.
-    pub name: String,
-    /// Its size in bytes (on disk if installed, else the download's).
-    pub bytes: u64,
-    /// In the data folder.
-    pub installed: bool,
-    /// One of the catalogue's (else a file the user imported).
-    pub known: bool,
-    /// What it is good for.
-    pub about: String,
-    /// Bytes of an interrupted download kept for resuming.
-    pub partial_bytes: u64,
-}
-
 /// Settings → Transcripts.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct TranscriptSettings {
     /// The model transcripts are made with (`None`: off).
     pub model: Option<String>,
     /// The models to choose from.
-    pub choices: Vec<ModelChoice>,
+    pub choices: Vec<models::ModelChoice>,
     /// The model downloading now.
     pub downloading: Option<String>,
     /// How far the transcripts are in this session.
@@ -59,29 +42,7 @@ pub struct TranscriptSettings {
 fn settings(app: &AppHandle) -> TranscriptSettings {
     let booth = booth(app);
     let dir = booth.data_dir().to_path_buf();
-    let installed = models::installed(&dir);
-    let mut choices: Vec<ModelChoice> = models::CATALOGUE
-        .iter()
-        .map(|k| {
-            let here = installed.iter().find(|i| i.name == k.name);
-            ModelChoice {
-                name: k.name.into(),
-                bytes: here.map_or(k.bytes, |i| i.bytes),
-                installed: here.is_some(),
-                known: true,
-                about: k.about.into(),
-                partial_bytes: std::fs::metadata(download::part_file(&dir, k.name)).map_or(0, |m| m.len()),
-            }
-        })
-        .collect();
-    choices.extend(installed.iter().filter(|i| !i.known).map(|i| ModelChoice {
-        name: i.name.clone(),
-        bytes: i.bytes,
-        installed: true,
-        known: false,
-        about: "a model file of your own".into(),
-        partial_bytes: 0,
-    }));
+    let choices = models::listed(&dir);
     let downloading = relock_downloads(app).as_ref().map(|(n, _)| n.clone());
     TranscriptSettings {
         model: booth.transcript_model().map(|m| m.name),
@@ -128,8 +89,10 @@ pub async fn set_transcripts(app: AppHandle, model: Option<String>, again: bool)
 }
 
 /// Starts downloading a catalogue model (resuming one cut short); its
-/// progress and end come as `model-download` events. Refused while
-/// another downloads.
+/// progress and end come as `model-download` events. The download runs in
+/// `mockloop models get --progress-json`, a process of its own: the
+/// window's never opens a connection (nor links a TLS stack). Refused
+/// while another downloads.
 #[tauri::command]
 #[specta::specta]
 pub async fn model_download(app: AppHandle, name: String) -> CommandResult<()> {
@@ -146,26 +109,75 @@ pub async fn model_download(app: AppHandle, name: String) -> CommandResult<()> {
         *current = Some((name.clone(), Arc::clone(&cancel)));
     }
     let dir = booth(&app).data_dir().to_path_buf();
+    let child = std::process::Command::new(worker::worker_exe())
+        .arg("--data-dir")
+        .arg(&dir)
+        .args(["models", "get", known.name, "--progress-json"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            *relock_downloads(&app) = None;
+            return Err(CommandError::internal(format!("the download could not start: {e}")));
+        }
+    };
     let handle = app.clone();
     let spawned = std::thread::Builder::new().name("model-download".into()).spawn(move || {
-        let mut last = std::time::Instant::now() - std::time::Duration::from_secs(1);
-        let result = download::get(&dir, known, &cancel, &mut |fetched| {
-            if last.elapsed().as_millis() >= 250 {
-                last = std::time::Instant::now();
-                events::send(&handle, ModelDownload { name: known.name.into(), fetched, done: false, error: None });
-            }
-        });
-        *relock_downloads(&handle) = None;
         let size = known.bytes;
-        let (fetched, error) = match &result {
-            Ok(_) => (download::Fetched { done: size, total: size, bytes_per_second: 0.0 }, None),
-            Err(e) => {
-                log::warn!("model download of {}: {e}", known.name);
-                let done = std::fs::metadata(download::part_file(&dir, known.name)).map_or(0, |m| m.len());
-                (download::Fetched { done, total: size, bytes_per_second: 0.0 }, Some(e.to_string()))
-            }
+        let send = |fetched, done, error| {
+            events::send(&handle, ModelDownload { name: known.name.into(), fetched, done, error });
         };
-        events::send(&handle, ModelDownload { name: known.name.into(), fetched, done: true, error });
+        let mut error = Some("the download stopped without a word".to_owned());
+        let stdout = child.stdout.take();
+        let finished = Arc::new(AtomicBool::new(false));
+        let watcher = {
+            let (cancel, finished) = (Arc::clone(&cancel), Arc::clone(&finished));
+            let pid = child.id();
+            std::thread::spawn(move || {
+                while !finished.load(Ordering::Relaxed) {
+                    if cancel.load(Ordering::Relaxed) {
+                        // The part downloaded stays for next time.
+                        #[cfg(unix)]
+                        // SAFETY: a signal to our own child, not yet waited for.
+                        unsafe {
+                            libc::kill(pid as libc::pid_t, libc::SIGTERM);
+                        }
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            })
+        };
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout.expect("piped"))).map_while(Result::ok) {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+            if let Some(f) = v.get("fetched").and_then(|f| serde_json::from_value::<download::Fetched>(f.clone()).ok())
+            {
+                send(f, false, None);
+            } else if v.get("done").is_some() {
+                error = None;
+            } else if let Some(why) = v.get("failed").and_then(|w| w.as_str()) {
+                error = Some(why.to_owned());
+            }
+        }
+        if cancel.load(Ordering::Relaxed) {
+            error = Some("cancelled (what arrived is kept; downloading again resumes)".into());
+        }
+        finished.store(true, Ordering::Relaxed);
+        let _ = watcher.join();
+        let _ = child.wait();
+        *relock_downloads(&handle) = None;
+        if let Some(e) = &error {
+            log::warn!("model download of {}: {e}", known.name);
+        }
+        let done = if error.is_none() {
+            size
+        } else {
+            std::fs::metadata(download::part_file(&dir, known.name)).map_or(0, |m| m.len())
+        };
+        send(download::Fetched { done, total: size, bytes_per_second: 0.0 }, true, error);
     });
     if let Err(e) = spawned {
         *relock_downloads(&app) = None;

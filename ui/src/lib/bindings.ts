@@ -102,8 +102,10 @@ export const commands = {
 	setTranscripts: (model: string | null, again: boolean) => __TAURI_INVOKE<TranscriptSettings>("set_transcripts", { model, again }),
 	/**
 	 *  Starts downloading a catalogue model (resuming one cut short); its
-	 *  progress and end come as `model-download` events. Refused while
-	 *  another downloads.
+	 *  progress and end come as `model-download` events. The download runs in
+	 *  `mockloop models get --progress-json`, a process of its own: the
+	 *  window's never opens a connection (nor links a TLS stack). Refused
+	 *  while another downloads.
 	 */
 	modelDownload: (name: string) => __TAURI_INVOKE<null>("model_download", { name }),
 	/**  Cancels the download under way (what was downloaded is kept). */
@@ -622,11 +624,14 @@ export type MicTestAction =
 /**  Close it and delete the scratch file. */
 "stop";
 
-/**  A model the user can choose, as Settings lists it. */
+/**
+ *  A model as the lists show it: every catalogue model, downloaded or
+ *  not, then the user's own files.
+ */
 export type ModelChoice = {
 	/**  Its name. */
 	name: string,
-	/**  Its size in bytes (on disk if installed, else the download's). */
+	/**  Its size in bytes (on disk if here, else the download's). */
 	bytes: number,
 	/**  In the data folder. */
 	installed: boolean,
@@ -634,6 +639,8 @@ export type ModelChoice = {
 	known: boolean,
 	/**  What it is good for. */
 	about: string,
+	/**  Where it is, if here. */
+	path: string | null,
 	/**  Bytes of an interrupted download kept for resuming. */
 	partial_bytes: number,
 };

@@ -1,7 +1,7 @@
 // A take's transcript as the window lays it out: words (fillers marked),
 // long pauses and probable fillers inline, the word being said at a time,
-// the summary line, and download progress in words.
-import type { Fetched, Filler, Transcript, Word } from "./bindings";
+// the summary line, a search hit's snippet, and progress in words.
+import type { Fetched, Filler, Progress, Transcript, Word } from "./bindings";
 
 /** A gap between words this long is shown inline ("… [2.4 s] …"). */
 export const LONG_PAUSE_MS = 1000;
@@ -51,13 +51,13 @@ export function wordAt(words: Word[], ms: number): number {
   return found;
 }
 
-/** "142 words a minute (from the words) · 6 fillers, 2.1 a minute · base.en". */
+/** "142 words a minute (from the words) · 6 fillers, 2.1 a minute · model base.en". */
 export function summary(t: Transcript): string {
   const parts: string[] = [];
   if (t.words_per_minute !== null) parts.push(`${Math.round(t.words_per_minute)} words a minute (from the words)`);
   const n = t.fillers.length;
   parts.push(n === 0 ? "no fillers" : `${n} filler${n === 1 ? "" : "s"}, ${(t.fillers_per_minute ?? 0).toFixed(1)} a minute`);
-  parts.push(t.model);
+  parts.push(`model ${t.model}`);
   return parts.join(" · ");
 }
 
@@ -80,14 +80,77 @@ export function plainText(t: Transcript): string {
   return t.words.map((w) => w.text).join(" ");
 }
 
-/** "42 of 142 MB · 1 min left" for a download under way. */
+/** "42 of 142 MB · 1 min left" for a download under way ("42 MB so far"
+ * while its size is not known yet). */
 export function downloadWords(f: Fetched): string {
   const mb = (b: number) => Math.round(b / 1048576);
   const [done, total, rate] = [f.done ?? 0, f.total ?? 0, f.bytes_per_second ?? 0];
+  if (total <= 0) return `${mb(done)} MB so far`;
   const parts = [`${mb(done)} of ${mb(total)} MB`];
   if (rate > 0 && total > done) {
     const left = (total - done) / rate;
     parts.push(left < 60 ? `${Math.max(1, Math.round(left))} s left` : `${Math.round(left / 60)} min left`);
   }
   return parts.join(" · ");
+}
+
+/** "12 of 40 takes transcribed". */
+export function progressWords(p: Progress): string {
+  return `${p.done} of ${p.queued} take${p.queued === 1 ? "" : "s"} transcribed`;
+}
+
+/** "Transcribing… 2 of 5 pieces" for the take under way. */
+export function piecesWords(done: number, of: number): string {
+  return `Transcribing… ${done} of ${of} piece${of === 1 ? "" : "s"}`;
+}
+
+/** A search hit's snippet cut into plain text and hits (the parts the
+ * core wrapped in «»), to show the hits bold without reading it as markup.
+ * A « never closed runs to the end. */
+export function snippetParts(snippet: string): { text: string; hit: boolean }[] {
+  const out: { text: string; hit: boolean }[] = [];
+  let rest = snippet;
+  while (rest.length > 0) {
+    const open = rest.indexOf("«");
+    if (open < 0) {
+      out.push({ text: rest, hit: false });
+      break;
+    }
+    if (open > 0) out.push({ text: rest.slice(0, open), hit: false });
+    const close = rest.indexOf("»", open + 1);
+    const end = close < 0 ? rest.length : close;
+    const hit = rest.slice(open + 1, end);
+    if (hit.length > 0) out.push({ text: hit, hit: true });
+    rest = close < 0 ? "" : rest.slice(close + 1);
+  }
+  return out;
+}
+
+/** Where a scrolling box's `scrollTop` should go so that a line from `top`
+ * to `top + height` (in the box's content) is in view: null while it is
+ * (nothing moves), else with the line a third of the way down, so what
+ * comes next can be read ahead. Only this box moves, never the page. */
+export function scrollToShow(top: number, height: number, scrollTop: number, viewHeight: number): number | null {
+  if (top >= scrollTop && top + height <= scrollTop + viewHeight) return null;
+  return Math.max(0, Math.round(top - viewHeight / 3));
+}
+
+/** The word a key moves to among `count` words from `index` (arrows,
+ * Home, End); null for any other key. */
+export function stepWord(key: string, index: number, count: number): number | null {
+  if (count <= 0) return null;
+  switch (key) {
+    case "ArrowRight":
+    case "ArrowDown":
+      return Math.min(count - 1, index + 1);
+    case "ArrowLeft":
+    case "ArrowUp":
+      return Math.max(0, index - 1);
+    case "Home":
+      return 0;
+    case "End":
+      return count - 1;
+    default:
+      return null;
+  }
 }
