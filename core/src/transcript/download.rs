@@ -109,12 +109,7 @@ fn io_err(what: impl Into<String>) -> impl FnOnce(io::Error) -> DownloadError {
     move |source| DownloadError::Io { what, source }
 }
 
-/// The `.part` file a download of `name` writes to.
-pub fn part_file(data_dir: &Path, name: &str) -> PathBuf {
-    let mut p = models::model_file(data_dir, name).into_os_string();
-    p.push(".part");
-    PathBuf::from(p)
-}
+pub use super::models::part_file;
 
 /// Downloads `known` into `data_dir`'s models (or finds it there whole);
 /// its path. `tell` hears the progress; `cancel` set stops it.

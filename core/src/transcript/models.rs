@@ -79,6 +79,13 @@ pub fn model_file(data_dir: &Path, name: &str) -> PathBuf {
     models_dir(data_dir).join(format!("ggml-{name}.bin"))
 }
 
+/// The `.part` file a download of `name` writes to.
+pub fn part_file(data_dir: &Path, name: &str) -> PathBuf {
+    let mut p = model_file(data_dir, name).into_os_string();
+    p.push(".part");
+    PathBuf::from(p)
+}
+
 /// The address a model is downloaded from (`MOCKLOOP_MODEL_HOST` first).
 pub fn url(known: &Known) -> String {
     let host = std::env::var(HOST_ENV).ok().filter(|h| !h.is_empty()).unwrap_or_else(|| HOST.to_owned());
@@ -152,7 +159,7 @@ pub fn listed(data_dir: &Path) -> Vec<ModelChoice> {
                 known: true,
                 about: k.about.into(),
                 path: found.map(|i| i.path.clone()),
-                partial_bytes: fs::metadata(super::download::part_file(data_dir, k.name)).map_or(0, |m| m.len()),
+                partial_bytes: fs::metadata(part_file(data_dir, k.name)).map_or(0, |m| m.len()),
             }
         })
         .collect();

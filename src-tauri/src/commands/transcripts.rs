@@ -151,7 +151,8 @@ pub async fn model_download(app: AppHandle, name: String) -> CommandResult<()> {
                 }
             })
         };
-        for line in std::io::BufRead::lines(std::io::BufReader::new(stdout.expect("piped"))).map_while(Result::ok) {
+        let lines = stdout.map(|out| std::io::BufRead::lines(std::io::BufReader::new(out)));
+        for line in lines.into_iter().flatten().map_while(Result::ok) {
             let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
             if let Some(f) = v.get("fetched").and_then(|f| serde_json::from_value::<download::Fetched>(f.clone()).ok())
             {
