@@ -24,6 +24,8 @@ use std::time::{Duration, Instant};
 
 /// How often a worker waiting for a recording to end looks again.
 const RECORDING_POLL: Duration = Duration::from_millis(250);
+/// How long an idle worker sleeps before it looks again unasked.
+const IDLE_WAIT: Duration = Duration::from_secs(3600);
 
 /// How far the work after takes is: `done` of `queued`, in this process.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -119,7 +121,54 @@ pub(super) struct Queue {
     pub(super) changed: Condvar,
 }
 
+/// What a queue's worker does next.
+pub(super) enum Next {
+    /// Read the backlog of older takes.
+    Backlog,
+    /// Work on this take (claimed).
+    Take(i64),
+    /// Stop: the booth is closing.
+    Shut,
+}
+
 impl Queue {
+    /// Waits for what the worker of this queue does next: the backlog once
+    /// `backlog_at` has come, else the next take queued (fresh ones first),
+    /// never while a take records. While `on()` is false (transcripts
+    /// off) it only waits.
+    pub(super) fn next(&self, booth: &Booth, backlog_at: Instant, on: &dyn Fn() -> bool) -> Next {
+        loop {
+            let mut work = relock(&self.work);
+            loop {
+                if work.shut {
+                    return Next::Shut;
+                }
+                let on = on();
+                if on && !work.backlog_loaded && Instant::now() >= backlog_at {
+                    work.backlog_loaded = true;
+                    return Next::Backlog;
+                }
+                if on && work.has_queued() {
+                    break;
+                }
+                let wait = if on && !work.backlog_loaded {
+                    backlog_at.saturating_duration_since(Instant::now()).max(Duration::from_millis(10))
+                } else {
+                    IDLE_WAIT
+                };
+                work = self.changed.wait_timeout(work, wait).unwrap_or_else(std::sync::PoisonError::into_inner).0;
+            }
+            drop(work);
+            // Never alongside a recording: the candidate's take owns the CPU.
+            while booth.is_recording() && !relock(&self.work).shut {
+                std::thread::sleep(RECORDING_POLL);
+            }
+            if let Some(take_id) = relock(&self.work).claim_next() {
+                return Next::Take(take_id);
+            }
+        }
+    }
+
     /// Hands a take that just closed to the work.
     pub(super) fn push(&self, take_id: i64) {
         relock(&self.work).add(take_id, true);
@@ -146,38 +195,10 @@ impl Booth {
     pub fn work_after_takes(&self, backlog_after: Duration, tell: &mut dyn FnMut(Notice)) {
         let backlog_at = Instant::now() + backlog_after;
         loop {
-            let load_backlog = {
-                let mut work = relock(&self.after.work);
-                loop {
-                    if work.shut {
-                        return;
-                    }
-                    let due = !work.backlog_loaded && Instant::now() >= backlog_at;
-                    if due || work.has_queued() {
-                        break;
-                    }
-                    work = if work.backlog_loaded {
-                        self.after.changed.wait(work).unwrap_or_else(std::sync::PoisonError::into_inner)
-                    } else {
-                        let left = backlog_at.saturating_duration_since(Instant::now());
-                        self.after.changed.wait_timeout(work, left).unwrap_or_else(std::sync::PoisonError::into_inner).0
-                    };
-                }
-                let due = !work.backlog_loaded && Instant::now() >= backlog_at;
-                work.backlog_loaded |= due;
-                due
-            };
-            if load_backlog {
-                self.load_backlog(tell);
-                continue;
-            }
-            // Never alongside a recording: the candidate's take owns the CPU.
-            while self.is_recording() && !relock(&self.after.work).shut {
-                std::thread::sleep(RECORDING_POLL);
-            }
-            let claimed = relock(&self.after.work).claim_next();
-            if let Some(take_id) = claimed {
-                self.work_on(take_id, tell);
+            match self.after.next(self, backlog_at, &|| true) {
+                Next::Shut => return,
+                Next::Backlog => self.load_backlog(tell),
+                Next::Take(take_id) => self.work_on(take_id, tell),
             }
         }
     }

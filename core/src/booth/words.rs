@@ -9,14 +9,11 @@
 //! costs that take's transcript (its reason stored, shown, not retried by
 //! the same model) and nothing else.
 
-use super::after::{Notice, Phase, Progress};
+use super::after::{Next, Notice, Phase, Progress};
 use super::{relock, Booth, BoothError};
 use crate::transcript::worker::{Job, Line, Watch, WorkerError};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-/// How often a worker waiting for a recording to end looks again.
-const RECORDING_POLL: Duration = Duration::from_millis(250);
 
 /// Whether and how takes are transcribed.
 #[derive(Debug, Clone, Default)]
@@ -76,45 +73,12 @@ impl Booth {
     /// first; until [`Booth::close`].
     pub fn transcribe_takes(&self, backlog_after: Duration, tell: &mut dyn FnMut(Notice)) {
         let backlog_at = Instant::now() + backlog_after;
+        let on = || relock(&self.transcripts).model.is_some();
         loop {
-            let load_backlog = {
-                let mut work = relock(&self.words.work);
-                loop {
-                    if work.shut {
-                        return;
-                    }
-                    let on = relock(&self.transcripts).model.is_some();
-                    let due = on && !work.backlog_loaded && Instant::now() >= backlog_at;
-                    if due || (on && work.has_queued()) {
-                        break;
-                    }
-                    let wait = if on && !work.backlog_loaded {
-                        backlog_at.saturating_duration_since(Instant::now()).max(Duration::from_millis(10))
-                    } else {
-                        Duration::from_secs(3600)
-                    };
-                    work = self
-                        .words
-                        .changed
-                        .wait_timeout(work, wait)
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .0;
-                }
-                let due = !work.backlog_loaded && Instant::now() >= backlog_at;
-                work.backlog_loaded |= due;
-                due
-            };
-            if load_backlog {
-                self.load_transcript_backlog(tell);
-                continue;
-            }
-            // Never starts alongside a recording.
-            while self.is_recording() && !relock(&self.words.work).shut {
-                std::thread::sleep(RECORDING_POLL);
-            }
-            let claimed = relock(&self.words.work).claim_next();
-            if let Some(take_id) = claimed {
-                self.transcribe_one(take_id, tell);
+            match self.words.next(self, backlog_at, &on) {
+                Next::Shut => return,
+                Next::Backlog => self.load_transcript_backlog(tell),
+                Next::Take(take_id) => self.transcribe_one(take_id, tell),
             }
         }
     }
