@@ -69,7 +69,13 @@ if [ ! -x target/whisper-cli/bin/whisper-cli ] && [ -d "$src/examples/cli" ] && 
 fi
 [ -x target/whisper-cli/bin/whisper-cli ] && cli=target/whisper-cli/bin/whisper-cli
 
-prompt=$(grep -o 'pub const PROMPT: &str = "[^"]*' core/src/transcript/engine.rs | sed 's/.*= "//')
+# The engine's prompt, its continued lines joined.
+prompt=$(python3 - core/src/transcript/engine.rs <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read().split('pub const PROMPT: &str = "', 1)[1].split('";', 1)[0]
+print(re.sub(r"\\\n\s*", "", text))
+EOF
+)
 threads=$(nproc)
 for m in "${models[@]}"; do
   name=$(basename "$m" .bin)
@@ -77,8 +83,10 @@ for m in "${models[@]}"; do
   read -r wall kb <"$work/time"
   echo "$name, mockloop's worker: ${wall} s for 180 s (real-time factor $(awk -v w="$wall" 'BEGIN { printf "%.3f", w / 180 }')), peak memory $((kb / 1024)) MB"
   if [ -n "$cli" ]; then
+    # The same work: greedy, no fallback, the prompt before every window
+    # and (almost) no other context, word times by DTW, no flash attention.
     /usr/bin/time -f "%e %M" -o "$work/time" "$cli" -m "$m" -f "$work/answer.wav" -l en -t "$threads" -bs 1 -bo 1 -nf \
-      -mc 0 --prompt "$prompt" -np -nt >"$work/cli.txt" 2>/dev/null
+      -mc 64 --carry-initial-prompt --prompt "$prompt" -nfa -dtw "${name#ggml-}" -np -nt >"$work/cli.txt" 2>/dev/null
     read -r cwall ckb <"$work/time"
     echo "$name, whisper.cpp's whisper-cli: ${cwall} s, peak memory $((ckb / 1024)) MB; mockloop / whisper-cli = $(awk -v a="$wall" -v b="$cwall" 'BEGIN { printf "%.2f", a / b }')x"
   fi

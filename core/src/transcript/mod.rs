@@ -21,10 +21,13 @@ use serde::{Deserialize, Serialize};
 
 /// The decoder settings' version, stored with every transcript: English,
 /// greedy, no context between pieces, no temperature fallback, pieces cut
-/// at pauses under 28 s, the disfluent prompt of [`engine::PROMPT`],
-/// pieces whisper rates [`engine::NO_SPEECH_DROP`] likely silence dropped,
-/// word edges aligned to speech. Bumped whenever one of them changes.
-pub const DECODER: u32 = 1;
+/// at pauses under 28 s with long pauses shortened inside them, the
+/// disfluent prompt of [`engine::PROMPT`], pieces whisper rates
+/// [`engine::NO_SPEECH_DROP`] likely silence dropped, word times by DTW
+/// aligned to speech. Bumped whenever one of them changes (2: the
+/// encoder's whole window for every piece, not one shrunk to the piece,
+/// which made real voices loop; DTW word times).
+pub const DECODER: u32 = 2;
 
 /// One word as said.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
