@@ -20,14 +20,18 @@ use std::path::Path;
 
 /// Bumped whenever a change would give older takes different figures: a
 /// stored [`Delivery`] of another version is computed again.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// A pause is a silence inside speech at least this long.
 pub const PAUSE_SECONDS: f64 = 0.5;
 /// A long pause: at least this long.
 pub const LONG_PAUSE_SECONDS: f64 = 1.0;
-/// Syllables per word of spoken English, to turn syllables into words:
-/// measured on the test corpus (tests/analysis.rs, README "Delivery").
-pub const SYLLABLES_PER_WORD: f64 = 1.45;
+/// Syllables found per word said, to turn syllables into words: measured
+/// on real people reading English whose text is known (11 recordings, 5
+/// voices: tests/analysis.rs, docs/delivery.md). Fewer than a dictionary's
+/// 1.45 a word: people merge and swallow syllables the detector then
+/// counts as one. (Version 1 took 1.45, right for espeak-ng's voice,
+/// which sounds every vowel, and a fifth low on people.)
+pub const SYLLABLES_PER_WORD: f64 = 1.20;
 /// Speech whose median level is below this is "too quiet" (dBFS).
 pub const TOO_QUIET_DBFS: f64 = -40.0;
 /// The pace a coach would call comfortable, in words a minute.
