@@ -3,7 +3,8 @@
 // model (scripts/test-model.sh). Settings → Transcripts turned on with a
 // model file, an answer recorded, its words shown under the take, a word
 // clicked and the take heard playing from there, a word searched for and
-// its take found. Uses its own display and driver port.
+// its take found, two takes of the question compared with their words in
+// step. Uses its own display and driver port.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -86,6 +87,12 @@ test("transcripts on with a model file: an answer's words shown, a word played f
   await pulse.play(path.join(work, "answer.wav"));
   await press(" ");
   await waitFor("recording to stop", async () => !(await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"));
+  // A second take of the same answer, to compare.
+  await press(" ");
+  await waitFor("the second take to start", async () => (await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"));
+  await pulse.play(path.join(work, "answer.wav"));
+  await press(" ");
+  await waitFor("the second take to stop", async () => !(await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"));
 
   // Its words, under the take in the library, within seconds.
   await press("\uE00C"); // Escape: back home, the run kept
@@ -102,17 +109,19 @@ test("transcripts on with a model file: an answer's words shown, a word played f
   await session.screenshot(path.join(shots, "words-02-library.png"));
 
   // A word clicked: the take plays from it.
-  const words = await session.findAll('[data-testid="take-row"] [data-testid="word"]');
+  const row = 'li[data-testid="take-row"]:first-child';
+  await session.waitFor(`${row} [data-testid="word"]`, 60_000);
+  const words = await session.findAll(`${row} [data-testid="word"]`);
   const pick = words[Math.floor(words.length / 2)];
   const startMs = Number(await session.cmd("GET", `/element/${pick}/attribute/data-start-ms`));
   await session.click(pick);
   await waitFor("playback from the word", async () =>
-    (await session.text(await session.find('[data-testid="take-row"] [data-testid="play"]'))) === "Pause", 5_000);
-  const at = seconds(await session.text(await session.find('[data-testid="take-row"] [data-testid="position"]')));
+    (await session.text(await session.find(`${row} [data-testid="play"]`))) === "Pause", 5_000);
+  const at = seconds(await session.text(await session.find(`${row} [data-testid="position"]`)));
   console.log(`clicked the word at ${startMs} ms; the player is at ${at} s`);
   assert.ok(at >= Math.floor(startMs / 1000) - 1, `playing from the word, not the start (${at} s for ${startMs} ms)`);
   await waitFor("a word highlighted as it is said", async () => (await js("return document.querySelectorAll('[data-testid=word].now').length;")) === 1, 5_000);
-  await session.click(await session.find('[data-testid="take-row"] [data-testid="play"]'));
+  await session.click(await session.find(`${row} [data-testid="play"]`));
 
   // Search: a word from the answer finds the take.
   await type('[data-testid="transcript-search"]', "retention");
@@ -121,8 +130,28 @@ test("transcripts on with a model file: an answer's words shown, a word played f
   await session.screenshot(path.join(shots, "words-03-search.png"));
   await session.click(hit);
   await waitFor("the hit playing", async () =>
-    (await session.text(await session.find('[data-testid="take-row"] [data-testid="play"]'))) === "Pause", 5_000);
+    (await js("return [...document.querySelectorAll('[data-testid=take-row] [data-testid=play]')].some((b) => b.textContent.trim() === 'Pause');")) === true, 5_000);
   await sleep(200);
   await type('[data-testid="transcript-search"]', "zebra");
   await session.waitFor('[data-testid="search-none"]', 10_000);
+  await js("document.querySelectorAll('[data-testid=take-row] [data-testid=play]').forEach((b) => { if (b.textContent.trim() === 'Pause') b.click(); }); return true;");
+
+  // The two takes compared: their words side by side, a row per 15 s.
+  await waitFor("both takes transcribed", async () =>
+    (await js("return document.querySelectorAll('[data-testid=take-row] [data-testid=transcript]').length;")) === 2, 60_000);
+  for (const id of await session.findAll('[data-testid="take-row"] .controls button[aria-pressed]')) await session.click(id);
+  await session.waitFor('[data-testid="in-step"]', 10_000);
+  const rows = await session.findAll('[data-testid="step-row"]');
+  assert.ok(rows.length >= 1, "at least one row of 15 s");
+  const firstRow = await js("const r = document.querySelector('[data-testid=step-row]'); return [r.querySelector('[data-testid=step-a]').textContent, r.querySelector('[data-testid=step-b]').textContent];");
+  console.log(`in step, 0:00: ${JSON.stringify(firstRow)}`);
+  assert.match(firstRow[0].toLowerCase(), /customer/);
+  assert.match(firstRow[1].toLowerCase(), /customer/);
+  await session.screenshot(path.join(shots, "words-04-in-step.png"));
+  // A word of the second take clicked: that take plays, its row marked.
+  const second = await session.findAll('[data-testid="step-b"] [data-testid="step-word"]');
+  await session.click(second[Math.floor(second.length / 2)]);
+  await waitFor("the second take playing from its word", async () =>
+    (await js("return document.querySelectorAll('.compare [data-testid=play]')[1].textContent.trim();")) === "Pause", 5_000);
+  await waitFor("the row of the moment marked", async () => (await js("return document.querySelectorAll('[data-testid=step-row].now').length;")) === 1, 5_000);
 });

@@ -3,12 +3,14 @@ import type { Filler, Transcript, Word } from "./bindings";
 import {
   downloadWords,
   fillerTitle,
+  inStep,
   pieces,
   piecesWords,
   plainText,
   progressWords,
   scrollToShow,
   snippetParts,
+  stepAt,
   stepWord,
   summary,
   wordAt,
@@ -144,4 +146,29 @@ test("the transcripts' progress in words", () => {
   expect(progressWords({ done: 0, queued: 1 })).toBe("0 of 1 take transcribed");
   expect(piecesWords(2, 5)).toBe("Transcribing… 2 of 5 pieces");
   expect(piecesWords(0, 1)).toBe("Transcribing… 0 of 1 piece");
+});
+
+describe("two transcripts in step", () => {
+  const first = pieces(transcript([w("We", 500, 700), w("shipped", 700, 1000), w("it.", 16_500, 16_800)]));
+  const second = pieces(transcript([w("Um,", 200, 400), w("first", 14_000, 14_300), w("customers.", 31_000, 31_600)]));
+
+  test("puts what each take said in the same stretch of time side by side", () => {
+    const rows = inStep(first, second, 15_000);
+    expect(rows.map((r) => r.fromMs)).toEqual([0, 15_000, 30_000]);
+    const text = (ps: typeof first) => ps.map((p) => (p.kind === "word" ? p.word.text : p.kind)).join(" ");
+    expect(rows.map((r) => [text(r.a), text(r.b)])).toEqual([
+      ["We shipped", "Um, pause first"],
+      // The long pause before "it." goes with it, into the second row.
+      ["pause it.", ""],
+      ["", "pause customers."],
+    ]);
+  });
+
+  test("finds the row of a moment, none past the last", () => {
+    const rows = inStep(first, second, 15_000);
+    expect([stepAt(rows, 0, 15_000), stepAt(rows, 16_000, 15_000), stepAt(rows, 31_000, 15_000)]).toEqual([0, 1, 2]);
+    expect(stepAt(rows, 45_000, 15_000)).toBe(-1);
+    expect(stepAt(rows, -1, 15_000)).toBe(-1);
+    expect(inStep([], [], 15_000)).toEqual([]);
+  });
 });

@@ -154,3 +154,40 @@ export function stepWord(key: string, index: number, count: number): number | nu
       return null;
   }
 }
+
+/** Two transcripts compared in step: a row every `stepMs` of the answers
+ * (0:00, 0:15, …), each holding what either take said in that stretch of
+ * time, so the same moment of both reads side by side. A pause goes with
+ * the word after it. Rows run to the longer answer; a row neither take
+ * spoke in is kept, so the times stay even. */
+export type StepRow = { fromMs: number; a: Piece[]; b: Piece[] };
+
+export function inStep(a: Piece[], b: Piece[], stepMs: number): StepRow[] {
+  const rows: StepRow[] = [];
+  const put = (laid: Piece[], side: "a" | "b") => {
+    // Backwards, so a pause takes the time of the word after it.
+    let next = 0;
+    const at: number[] = new Array(laid.length);
+    for (let i = laid.length - 1; i >= 0; i--) {
+      const p = laid[i];
+      if (p.kind === "word") next = p.word.start_ms;
+      else if (p.kind === "probable") next = p.filler.start_ms;
+      at[i] = next;
+    }
+    laid.forEach((p, i) => {
+      const row = Math.max(0, Math.floor(at[i] / stepMs));
+      while (rows.length <= row) rows.push({ fromMs: rows.length * stepMs, a: [], b: [] });
+      rows[row][side].push(p);
+    });
+  };
+  put(a, "a");
+  put(b, "b");
+  return rows;
+}
+
+/** The row of `rows` (as [`inStep`] made them, `stepMs` apart) that holds
+ * `ms`, or -1 past the last. */
+export function stepAt(rows: StepRow[], ms: number, stepMs: number): number {
+  const row = Math.floor(ms / stepMs);
+  return ms >= 0 && row < rows.length ? row : -1;
+}
