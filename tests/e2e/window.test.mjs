@@ -349,10 +349,10 @@ test("hands-free in the window: asked aloud, recorded by itself, ended by silenc
   await session?.end();
   session = await Session.start(harness.base, app, ["--data-dir", data]);
   // The voice on and short silences, as Settings would keep them.
-  await session.cmd("POST", "/execute/sync", {
-    script: "localStorage.setItem('mockloop.prefs', JSON.stringify({ voiceOn: true, quietSeconds: 2, afterSpeechSeconds: 2 })); location.reload(); return true;",
-    args: [],
-  });
+  await reloadWith(
+    "localStorage.setItem('mockloop.prefs', JSON.stringify({ voiceOn: true, quietSeconds: 2, afterSpeechSeconds: 2 }))",
+    '[data-testid="loop-card-microsoft-pm"] [data-testid="start-loop"]',
+  );
   await click("start-loop", '[data-testid="loop-card-microsoft-pm"]');
   const question = await session.text(await session.waitFor('[data-testid="question-text"]'));
   assert.equal(await turnText(), "", "keyboard mode says no turn");
@@ -427,6 +427,15 @@ async function type(css, text) {
 }
 
 /** The text of every element matching `css`. */
+/** Runs `script` (which may change local storage), reloads the page and
+ * waits for the new one to show `ready`: the reload happens after the
+ * script returns, and an element of the old page would be stale. */
+async function reloadWith(script, ready) {
+  await session.cmd("POST", "/execute/sync", { script: `${script}; window.__old = true; location.reload(); return true;`, args: [] });
+  await waitFor("the page to reload", async () =>
+    (await session.cmd("POST", "/execute/sync", { script: "return window.__old === undefined && document.querySelector(arguments[0]) !== null;", args: [ready] })) === true);
+}
+
 async function texts(css) {
   return Promise.all((await session.findAll(css)).map((id) => session.text(id)));
 }
@@ -435,10 +444,11 @@ test("story bank: after a round its strong answers and not-asked items; a story 
   const data = mkdtempSync(path.join(tmpdir(), "mockloop-e2e-stories-"));
   await session?.end();
   session = await Session.start(harness.base, app, ["--data-dir", data]);
-  await session.cmd("POST", "/execute/sync", { script: "localStorage.clear(); location.reload(); return true;", args: [] });
+  const behavioural = 'button[aria-label="Rehearse only: Behavioural: leadership & culture"]';
+  await reloadWith("localStorage.clear()", behavioural);
 
   // One behavioural round, its answer recorded.
-  await session.click(await session.waitFor('button[aria-label="Rehearse only: Behavioural: leadership & culture"]'));
+  await session.click(await session.waitFor(behavioural));
   const question = await session.text(await session.waitFor('[data-testid="question-text"]'));
   assert.equal((await session.findAll('[data-testid="strong-answer"]')).length, 0, "no strong answer before answering");
   await press(" ");
