@@ -395,6 +395,22 @@ fn deliveries_are_stored_with_their_take_recomputed_only_when_missing_and_delete
     assert_eq!((week.transcribed, week.fillers_per_minute), (1, Some(found.len() as f64 / minutes)));
     assert_eq!(week.words_per_minute_counted, Some(4.0 / minutes));
     assert_eq!(s.take_transcript(a).unwrap().unwrap().words, words);
+    // Its speed on this machine: the take's length (a minute; this take
+    // was closed by a lost microphone, with none) over the worker's 0.5 s.
+    assert!(s.transcript_speeds().unwrap().is_empty(), "a take of no length says nothing of speed");
+    rusqlite_check::open(&dir.path().join(DB_FILE))
+        .execute("UPDATE takes SET duration_ms = 60000 WHERE id = ?1", [a])
+        .unwrap();
+    let length = s.store().take(a).unwrap().duration_ms as f64 / 1000.0;
+    assert_eq!(length, 60.0);
+    let speeds = s.transcript_speeds().unwrap();
+    assert_eq!(speeds.len(), 1, "{speeds:?}");
+    assert_eq!(speeds[0].0, "tiny.en");
+    assert!((speeds[0].1 - length / 0.5).abs() < 1e-9, "{speeds:?} for {length} s");
+    // A failed transcript says nothing of speed.
+    s.save_transcript(a, "base.en", Err("the engine crashed")).unwrap();
+    assert!(s.transcript_speeds().unwrap().is_empty());
+    s.save_transcript(a, "tiny.en", Ok((&words, 0.5))).unwrap();
 
     // A newer analysis recomputes what an older one stored.
     let db = rusqlite_check::open(&dir.path().join(DB_FILE));

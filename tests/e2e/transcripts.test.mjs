@@ -4,7 +4,8 @@
 // model file, an answer recorded, its words shown under the take, a word
 // clicked and the take heard playing from there, a word searched for and
 // its take found, two takes of the question compared with their words in
-// step. Uses its own display and driver port.
+// step, and no speed claimed in Settings from takes that short. Uses its
+// own display and driver port.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -154,4 +155,11 @@ test("transcripts on with a model file: an answer's words shown, a word played f
   await waitFor("the second take playing from its word", async () =>
     (await js("return document.querySelectorAll('.compare [data-testid=play]')[1].textContent.trim();")) === "Pause", 5_000);
   await waitFor("the row of the moment marked", async () => (await js("return document.querySelectorAll('[data-testid=step-row].now').length;")) === 1, 5_000);
+  await js("document.querySelectorAll('.compare [data-testid=play]').forEach((b) => { if (b.textContent.trim() === 'Pause') b.click(); }); return true;");
+
+  // Settings claims no speed from answers this short (6 s, each still a
+  // whole 30 s window for Whisper): it is measured on takes of 30 s or more.
+  await click("nav-settings");
+  await session.waitFor('[data-testid="model-choice"]', 10_000);
+  assert.equal((await session.findAll('[data-testid="model-speed"]')).length, 0, "no speed from 6 s takes");
 });

@@ -705,6 +705,12 @@ impl Session {
         Ok(self.store.transcript_model()?)
     }
 
+    /// Seconds of take each model has transcribed a second on this
+    /// machine (see [`Store::transcript_speeds`]).
+    pub fn transcript_speeds(&self) -> Result<Vec<(String, f64)>> {
+        Ok(self.store.transcript_speeds()?)
+    }
+
     /// Chooses the model for transcripts, or turns them off.
     pub fn set_transcript_model(&mut self, model: Option<&str>) -> Result<()> {
         Ok(self.store.set_transcript_model(model)?)

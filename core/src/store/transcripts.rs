@@ -44,6 +44,9 @@ pub fn fts_query(query: &str) -> Option<String> {
     Some(rest.iter().cloned().chain(std::iter::once(format!("{last}*"))).collect::<Vec<_>>().join(" "))
 }
 
+/// The shortest take a model's speed is measured on (30 s, Whisper's window).
+pub const SPEED_MIN_MS: i64 = 30_000;
+
 impl Store {
     /// The model the user chose for transcripts (`None`: they are off).
     pub fn transcript_model(&self) -> Result<Option<String>> {
@@ -51,6 +54,30 @@ impl Store {
             .query_row("SELECT value FROM settings WHERE key = 'transcript_model'", [], |r| r.get(0))
             .optional()
             .map_err(|e| self.sql(e))
+    }
+
+    /// How fast each model has transcribed on this machine: per model, the
+    /// seconds of take it made words of in a second of the worker's time
+    /// (once the model was loaded), over its transcripts of the current
+    /// decoder settings of takes of at least [`SPEED_MIN_MS`] (a shorter one
+    /// still costs Whisper a whole 30 s window, and would make the model
+    /// look slower than it is on an answer); models not yet measured so
+    /// are left out.
+    pub fn transcript_speeds(&self) -> Result<Vec<(String, f64)>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT x.model, SUM(t.duration_ms) / 1000.0 / SUM(x.seconds) FROM take_transcripts x
+                 JOIN takes t ON t.id = x.take_id
+                 WHERE x.error IS NULL AND x.seconds > 0 AND x.decoder = ?1 AND t.duration_ms >= ?2
+                 GROUP BY x.model ORDER BY x.model",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![transcript::DECODER, SPEED_MIN_MS], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| self.sql(e))?;
+        Ok(rows)
     }
 
     /// Chooses the model for transcripts, or turns them off with `None`.

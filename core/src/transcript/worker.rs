@@ -45,7 +45,7 @@ pub struct Done {
     pub words: Vec<Word>,
     /// Seconds of audio.
     pub audio_seconds: f64,
-    /// Seconds the transcription took, model load included.
+    /// Seconds the transcription took once the model was loaded.
     pub seconds: f64,
 }
 
@@ -74,9 +74,9 @@ pub fn lower_priority() {
 /// to `out`. An error is written as `failed` and returned (the process
 /// then exits non-zero).
 pub fn serve(model: &Path, wav: &Path, out: &mut dyn Write) -> Result<(), String> {
-    let started = Instant::now();
     let result = (|| -> Result<Done, String> {
         let engine = load(model)?;
+        let started = Instant::now();
         let heard = analysis::hear_file(wav).map_err(|e| format!("{}: {e}", wav.display()))?;
         let mut progress = |done, of| write_line(out, &Line::Progress(done, of));
         let words = engine.transcribe(&heard, &mut progress).map_err(|e| e.to_string())?;

@@ -660,6 +660,14 @@ export type ModelDownload = {
 	error: string | null,
 };
 
+/**  A model's speed as measured on this machine. */
+export type ModelSpeed = {
+	/**  The model. */
+	name: string,
+	/**  Seconds of take transcribed a second (10: a 3-minute answer in 18 s). */
+	times_real_time: number | null,
+};
+
 /**  One entry of the practice list. */
 export type NextItem = {
 	/**  The question's id. */
@@ -1321,6 +1329,8 @@ export type TranscriptSettings = {
 	folder: string,
 	/**  The model the app suggests. */
 	default_model: string,
+	/**  How fast each model used so far has been on this machine. */
+	speeds: ModelSpeed[],
 };
 
 /**  A straight line through the weeks that have a score. */

@@ -10,6 +10,7 @@ import {
   progressWords,
   scrollToShow,
   snippetParts,
+  speedWords,
   stepAt,
   stepWord,
   summary,
@@ -170,5 +171,14 @@ describe("two transcripts in step", () => {
     expect(stepAt(rows, 45_000, 15_000)).toBe(-1);
     expect(stepAt(rows, -1, 15_000)).toBe(-1);
     expect(inStep([], [], 15_000)).toEqual([]);
+  });
+});
+
+describe("a model's speed here", () => {
+  test("says how long a 3-minute answer takes", () => {
+    expect(speedWords(15)).toBe("a 3-minute answer in about 12 s here");
+    expect(speedWords(1)).toBe("a 3-minute answer in about 3 min here");
+    expect(speedWords(500)).toBe("a 3-minute answer in about 1 s here");
+    expect(speedWords(0)).toBe("");
   });
 });

@@ -191,3 +191,13 @@ export function stepAt(rows: StepRow[], ms: number, stepMs: number): number {
   const row = Math.floor(ms / stepMs);
   return ms >= 0 && row < rows.length ? row : -1;
 }
+
+/** How fast a model was on this machine, as a candidate thinks of it:
+ * "a 3-minute answer in about 12 s here" (`timesRealTime`: seconds of take
+ * transcribed a second). */
+export function speedWords(timesRealTime: number): string {
+  if (!(timesRealTime > 0)) return "";
+  const seconds = 180 / timesRealTime;
+  const took = seconds < 90 ? `${Math.max(1, Math.round(seconds))} s` : `${Math.round(seconds / 60)} min`;
+  return `a 3-minute answer in about ${took} here`;
+}
