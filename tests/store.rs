@@ -18,6 +18,15 @@ fn new_database_is_migrated_with_wal_and_foreign_keys() {
     let lock = DataLock::acquire(dir.path(), "a test").unwrap();
     let store = Store::open_in(&lock).unwrap();
     assert_eq!(store.schema_version().unwrap(), current_version());
+    // The schema is in the database, not left in the log: a new folder's
+    // log starts empty (a file-size limit once met the log before a take).
+    let wal = dir.path().join(format!("{DB_FILE}-wal"));
+    let wal_bytes = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    assert_eq!(wal_bytes, 0, "the log of a new database holds {wal_bytes} bytes");
+    assert!(
+        std::fs::metadata(dir.path().join(DB_FILE)).unwrap().len() > 64 * 1024,
+        "the schema is in the database file"
+    );
     drop(store);
     let conn = rusqlite_check::open(&dir.path().join(DB_FILE));
     assert_eq!(rusqlite_check::pragma(&conn, "journal_mode"), "wal");

@@ -276,6 +276,10 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL").map_err(sql)?;
         let mut store = Self { conn, path: path.to_path_buf() };
         store.migrate(found)?;
+        // The schema of a new database fills some 300 KB of log: folded into
+        // the database now, the log starts empty, so a nearly full disk (or a
+        // file-size limit) meets a take's audio before the log's leftovers.
+        store.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(|e| classify(path, e))?;
         Ok(store)
     }
 
