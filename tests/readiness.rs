@@ -113,13 +113,48 @@ fn trend_and_projection_match_the_hand_computation() {
     let t = model::trend(&weeks).unwrap();
     close(t.slope_per_week, 7.0);
     close(t.residual_sd, 6f64.sqrt());
-    // Four weeks ahead from 64: 64 + 28 = 92, ± √(sd²/3 + (sd/√2 × (6 − 1))²) = √77.
+    assert_eq!(t.ratings, 3);
+    // Four weeks ahead from 64: 64 + 28 = 92. One rating a week is never
+    // surer than RATING_SD (16.7, above √6): ± √(sd²/3 + (sd/√2 × (6 − 1))²)
+    // = sd × √(1/3 + 12.5).
     let p = model::project(64.0, &t, today, day("2026-12-28")).unwrap();
     close(p.weeks_ahead, 4.0);
     close(p.score, 92.0);
-    close(p.low, 92.0 - 77f64.sqrt());
+    close(p.low, 92.0 - model::RATING_SD * (1.0 / 3.0 + 12.5f64).sqrt());
     close(p.high, 100.0); // clamped
+    assert_eq!(p.ratings, 3);
     assert_eq!(model::project(64.0, &t, today, day("2026-11-01")), None, "a past interview has no projection");
+
+    // Many ratings a week whose means drift far from a line: the fit's own
+    // deviation is the wider, and is used.
+    let mut many = Vec::new();
+    for (week, score) in [(MONDAY, 40.0), ("2026-11-23", 60.0), ("2026-11-30", 50.0)] {
+        many.extend(std::iter::repeat_n(obs(week, score), 9));
+    }
+    let t = model::trend(&model::weekly(&many, today, 3)).unwrap();
+    assert_eq!(t.ratings, 27);
+    assert!(t.residual_sd > model::RATING_SD / 3.0, "{t:?}");
+    let p = model::project(50.0, &t, today, day("2026-12-07")).unwrap();
+    close(p.score, 55.0);
+    let sd = t.residual_sd;
+    let spread = (sd * sd / 3.0 + (sd / 2f64.sqrt() * (3.0 - 1.0)).powi(2)).sqrt();
+    close(p.high - p.score, spread);
+}
+
+#[test]
+fn a_straight_line_of_few_ratings_is_not_a_certainty() {
+    // Three weeks, one rating each, exactly on a line: the fit has no
+    // residual, the projection still a range.
+    let today = day("2026-11-30");
+    let o = [obs(MONDAY, 33.3), obs("2026-11-23", 50.0), obs("2026-11-30", 66.7)];
+    let t = model::trend(&model::weekly(&o, today, 3)).unwrap();
+    assert!(t.residual_sd < 1e-9);
+    let p = model::project(66.7, &t, today, day("2026-12-14")).unwrap();
+    // 100 (clamped), and at least 30 points below that is still possible.
+    assert!(p.score - p.low > 30.0, "{p:?}");
+    // Two points are a line, not a trend worth a reason.
+    let two = model::trend(&model::weekly(&o[1..], today, 3)).unwrap();
+    assert_eq!(two.weeks, 2);
 }
 
 #[test]
@@ -252,4 +287,40 @@ fn no_strongest_when_every_score_is_the_same() {
         .collect();
     let r = model::readiness(&all, today);
     assert_eq!(r.reasons, vec!["Weakest: A 67; B 67.".to_owned()]);
+}
+
+#[test]
+fn a_sample_history_gives_honest_projections_and_names_no_two_point_trend() {
+    // Six weeks of sample practice (the dashboard's demo), an interview
+    // three weeks on.
+    let dir = tempfile::tempdir().unwrap();
+    let lock = mockloop_core::lock::DataLock::acquire(dir.path(), "the readiness tests").unwrap();
+    let mut store = mockloop_core::store::Store::open_in(&lock).unwrap();
+    let catalog = mockloop_core::loops::Catalog::load(None);
+    let end = day("2026-11-30");
+    let options = mockloop_core::demo::DemoOptions { weeks: 6, seed: 1, end };
+    mockloop_core::demo::generate(&mut store, &catalog, options, false).unwrap();
+    let report = build(&catalog, &History::load(&store).unwrap(), end, Some(day("2026-12-21")), 12);
+    let mut projected = 0;
+    for lp in &report.loops {
+        for c in &lp.competencies {
+            if let Some(p) = c.projection {
+                projected += 1;
+                // Never a range of zero width, and it says what it rests on.
+                assert!(p.high - p.low > 1.0, "{} {}: {p:?}", lp.id, c.name);
+                assert_eq!(p.ratings, c.trend.unwrap().ratings);
+                assert!(p.ratings >= model::MIN_WEEKS_TO_PROJECT);
+            }
+        }
+        // A trend named in a reason stands on three weeks or more.
+        for reason in lp.readiness.reasons.iter().filter(|r| r.starts_with("Improving") || r.starts_with("Slipping")) {
+            for c in lp.competencies.iter().filter(|c| reason.contains(&format!("{} (", c.name))) {
+                let weeks = c.trend.map_or(0, |t| t.weeks);
+                assert!(weeks >= model::MIN_WEEKS_TO_PROJECT, "{reason}: {} has {weeks} weeks", c.name);
+            }
+        }
+    }
+    assert!(projected > 0, "the sample history projects something");
+    let md = mockloop_core::readiness::to_markdown(&report);
+    assert!(md.contains(" ratings)"), "{md}");
 }

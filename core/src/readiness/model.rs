@@ -17,6 +17,13 @@ pub const STALE_AFTER_WEEKS: i64 = 3;
 pub const NOTABLE_SLOPE: f64 = 2.0;
 /// At most this many competencies named in one reason.
 pub const MAX_NAMED: usize = 3;
+/// How far one rating may be from what the candidate would give the same
+/// answer another day, as a standard deviation on the 0-100 scale: half a
+/// step of the 1-4 scale. A week's score, the mean of its ratings, is
+/// never taken as surer than this over the square root of their number,
+/// however well the weeks line up: three ratings on a straight line are
+/// not a certainty.
+pub const RATING_SD: f64 = 100.0 / 3.0 / 2.0;
 
 /// One piece of evidence: a checklist item rated on a day.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,6 +119,8 @@ pub struct Trend {
     pub weeks: usize,
     /// The fit's residual standard deviation (0 with two weeks).
     pub residual_sd: f64,
+    /// Ratings behind it, over all its weeks.
+    pub ratings: usize,
     /// Mean of the week indexes used, and their sum of squared deviations:
     /// what the projection's uncertainty needs.
     #[serde(skip)]
@@ -127,6 +136,7 @@ pub struct Trend {
 pub fn trend(series: &[WeekPoint]) -> Option<Trend> {
     let points: Vec<(f64, f64)> =
         series.iter().enumerate().filter_map(|(i, p)| p.score.map(|s| (i as f64, s))).collect();
+    let ratings = series.iter().filter(|p| p.score.is_some()).map(|p| p.count).sum();
     let n = points.len();
     if n < 2 {
         return None;
@@ -143,7 +153,7 @@ pub fn trend(series: &[WeekPoint]) -> Option<Trend> {
         0.0
     };
     let last_x = (series.len() - 1) as f64;
-    Some(Trend { slope_per_week: slope, weeks: n, residual_sd, mean_x, sxx, last_x })
+    Some(Trend { slope_per_week: slope, weeks: n, residual_sd, ratings, mean_x, sxx, last_x })
 }
 
 /// Where a competency is heading by the interview date.
@@ -158,14 +168,19 @@ pub struct Projection {
     pub high: f64,
     /// Weeks from this week to the interview's.
     pub weeks_ahead: f64,
+    /// Ratings it rests on.
+    pub ratings: usize,
 }
 
 /// Weeks with a score needed before a projection means anything.
 pub const MIN_WEEKS_TO_PROJECT: usize = 3;
 
 /// `current + slope × weeks ahead`, ± one standard error
-/// `sqrt(sd²/n + (sd / sqrt(Sxx) × (x* − x̄))²)`; `None` with fewer than
-/// three scored weeks, or an interview date already past.
+/// `sqrt(sd²/n + (sd / sqrt(Sxx) × (x* − x̄))²)`, where `sd` is the fit's
+/// residual deviation but never below [`RATING_SD`] over the square root
+/// of the ratings a week (few ratings give a wide range, never one of zero
+/// width); `None` with fewer than three scored weeks, or an interview date
+/// already past.
 pub fn project(current: f64, trend: &Trend, today: NaiveDate, target: NaiveDate) -> Option<Projection> {
     if trend.weeks < MIN_WEEKS_TO_PROJECT || target < today {
         return None;
@@ -173,14 +188,17 @@ pub fn project(current: f64, trend: &Trend, today: NaiveDate, target: NaiveDate)
     let weeks_ahead = (week_start(target) - week_start(today)).num_weeks() as f64;
     let score = (current + trend.slope_per_week * weeks_ahead).clamp(0.0, 100.0);
     let x_star = trend.last_x + weeks_ahead;
-    let se_mean = trend.residual_sd / (trend.weeks as f64).sqrt();
-    let se_slope = trend.residual_sd / trend.sxx.sqrt();
+    let per_week = trend.ratings.max(1) as f64 / trend.weeks as f64;
+    let sd = trend.residual_sd.max(RATING_SD / per_week.sqrt());
+    let se_mean = sd / (trend.weeks as f64).sqrt();
+    let se_slope = sd / trend.sxx.sqrt();
     let spread = (se_mean.powi(2) + (se_slope * (x_star - trend.mean_x)).powi(2)).sqrt();
     Some(Projection {
         score,
         low: (score - spread).clamp(0.0, 100.0),
         high: (score + spread).clamp(0.0, 100.0),
         weeks_ahead,
+        ratings: trend.ratings,
     })
 }
 
@@ -193,7 +211,8 @@ pub struct Weighted<'a> {
     pub weight: f64,
     /// Its current score, if ever rated.
     pub current: Option<Current>,
-    /// Its trend, if there is one.
+    /// Its trend, if there is one of at least [`MIN_WEEKS_TO_PROJECT`]
+    /// scored weeks (two points make a line, not a trend worth naming).
     pub slope_per_week: Option<f64>,
 }
 

@@ -224,7 +224,7 @@ fn loop_report(
             name: &c.name,
             weight: c.weight as f64,
             current: c.current,
-            slope_per_week: c.trend.map(|t| t.slope_per_week),
+            slope_per_week: c.trend.filter(|t| t.weeks >= model::MIN_WEEKS_TO_PROJECT).map(|t| t.slope_per_week),
         })
         .collect();
     let readiness = model::readiness(&weighted, today);
@@ -415,9 +415,18 @@ pub fn to_markdown(report: &Report) -> String {
         let _ = writeln!(md, "\n| competency | now | trend a week | by the interview |\n|---|---|---|---|");
         for c in lp.competencies.iter().filter(|c| c.weight > 0) {
             let now = c.current.map_or_else(|| "never rated".to_owned(), |k| format!("{:.0}", k.score));
-            let trend = c.trend.map_or_else(|| "–".to_owned(), |t| format!("{:+.1}", t.slope_per_week));
+            let trend = c.trend.map_or_else(
+                || "–".to_owned(),
+                |t| match t.weeks {
+                    w if w < model::MIN_WEEKS_TO_PROJECT => format!("{:+.1} ({w} weeks only)", t.slope_per_week),
+                    _ => format!("{:+.1}", t.slope_per_week),
+                },
+            );
             let proj =
-                c.projection.map_or_else(|| "–".to_owned(), |p| format!("{:.0} ({:.0}–{:.0})", p.score, p.low, p.high));
+                c.projection.map_or_else(
+                    || "–".to_owned(),
+                    |p| format!("{:.0} ({:.0}–{:.0}, {} ratings)", p.score, p.low, p.high, p.ratings),
+                );
             let _ = writeln!(md, "| {} | {now} | {trend} | {proj} |", c.name);
         }
         let _ = writeln!(md, "\nPractise next:\n");

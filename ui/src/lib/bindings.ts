@@ -770,6 +770,8 @@ export type Projection = {
 	high: number | null,
 	/**  Weeks from this week to the interview's. */
 	weeks_ahead: number | null,
+	/**  Ratings it rests on. */
+	ratings: number,
 };
 
 /**  How a take is stored. */
@@ -1341,6 +1343,8 @@ export type Trend = {
 	weeks: number,
 	/**  The fit's residual standard deviation (0 with two weeks). */
 	residual_sd: number | null,
+	/**  Ratings behind it, over all its weeks. */
+	ratings: number,
 };
 
 /**  Whose turn it is, for the screen. */
