@@ -13,5 +13,7 @@ export default defineConfig({
   },
   test: {
     include: ["src/**/*.test.ts"],
+    // theme.test.ts reads the theme's colours from app.css as text.
+    css: { include: [/app\.css/] },
   },
 });

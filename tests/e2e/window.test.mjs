@@ -74,6 +74,43 @@ async function click(testid, within) {
   await session.click(await session.waitFor(css));
 }
 
+/**
+ * The round screen at 1024x640 in the state it is in now: every control of
+ * the bar inside the window, no two of the screen's parts overlapping (the
+ * bar that stays at the bottom edge covers nothing), no sideways scrolling.
+ * A screenshot of each state goes to target/e2e/.
+ */
+async function checkSmallWindow(state) {
+  await session.cmd("POST", "/window/rect", { width: 1024, height: 640 });
+  await waitFor("a 1024x640 window", async () =>
+    (await session.cmd("POST", "/execute/sync", { script: "return window.innerWidth <= 1024 && window.innerHeight <= 640;", args: [] })));
+  await session.settle();
+  const layout = await session.cmd("POST", "/execute/sync", {
+    script: `const bar = ["record-toggle", "level-meter", "pause", "next", "finish-round", "keep-going", "hands-free"];
+      const parts = ["round-title", "round-timer", "turn", "question-text", "probe-text", "probe-reason", "answer-timer", "control-bar"];
+      const rect = (id) => { const e = document.querySelector('[data-testid="' + id + '"]'); return e ? [id, e.getBoundingClientRect()] : null; };
+      const shown = (ids) => ids.map(rect).filter(Boolean);
+      const hidden = shown(bar).filter(([, r]) => r.right > window.innerWidth || r.bottom > window.innerHeight || r.left < 0 || r.top < 0).map(([id]) => id);
+      const boxes = shown(parts).concat(shown(bar).filter(([id]) => id !== "hands-free"));
+      const inBar = new Set(bar);
+      const overlaps = [];
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [a, ra] = boxes[i], [b, rb] = boxes[j];
+        if ((a === "control-bar" && inBar.has(b)) || (b === "control-bar" && inBar.has(a))) continue;
+        const x = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left), y = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (x > 0.5 && y > 0.5) overlaps.push(a + " / " + b);
+      }
+      return { hidden, overlaps, sideways: document.documentElement.scrollWidth > window.innerWidth, size: [window.innerWidth, window.innerHeight] };`,
+    args: [],
+  });
+  console.log(`round screen, ${state}, at ${layout.size.join("x")}: ${JSON.stringify(layout)}`);
+  assert.deepEqual(layout.hidden, [], `${state}: controls outside the 1024x640 window`);
+  assert.deepEqual(layout.overlaps, [], `${state}: parts of the screen overlap at 1024x640`);
+  assert.equal(layout.sideways, false, `${state}: no sideways scrolling at 1024x640`);
+  await shot(`small-${state}`);
+  await session.cmd("POST", "/window/rect", { width: 1280, height: 800 });
+}
+
 test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", async () => {
   // What the window should show, asked of the same binary's headless CLI.
   const loops = JSON.parse(execFileSync(app, ["loops", "--json"], { env: { ...process.env, MOCKLOOP_DATA_DIR: dataDir } }));
@@ -156,22 +193,8 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   assert.match(await session.cmd("GET", `/element/${await session.find(".answer-clock")}/attribute/class`), /\bwarn\b/);
 
   // The smallest window the app supports: nothing needed while answering
-  // is cut off or scrolled away sideways.
-  await session.cmd("POST", "/window/rect", { width: 1024, height: 640 });
-  await waitFor("a 1024x640 window", async () =>
-    (await session.cmd("POST", "/execute/sync", { script: "return window.innerWidth <= 1024 && window.innerHeight <= 640;", args: [] })));
-  const layout = await session.cmd("POST", "/execute/sync", {
-    script: `const ids = ["question-text", "answer-timer", "round-timer", "record-toggle", "level-meter", "next", "pause"];
-      const out = ids.filter((id) => { const r = document.querySelector('[data-testid="' + id + '"]').getBoundingClientRect();
-        return r.right > window.innerWidth || r.bottom > window.innerHeight || r.left < 0 || r.top < 0; });
-      return { hidden: out, sideways: document.documentElement.scrollWidth > window.innerWidth, size: [window.innerWidth, window.innerHeight] };`,
-    args: [],
-  });
-  console.log(`round screen at ${layout.size.join("x")}: ${JSON.stringify(layout)}`);
-  assert.deepEqual(layout.hidden, [], "controls outside the 1024x640 window");
-  assert.equal(layout.sideways, false, "no sideways scrolling at 1024x640");
-  await shot("02b-question-1024x640");
-  await session.cmd("POST", "/window/rect", { width: 1280, height: 800 });
+  // is cut off, covered or scrolled away sideways.
+  await checkSmallWindow("question");
 
   // Answer aloud, recorded: Space starts it, and the button turns red
   // (says Stop) once audio flows; the window times that.
@@ -187,6 +210,14 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   const meter = await session.find('[data-testid="level-meter"]');
   await waitFor("the level meter to move", async () => Number(await session.cmd("GET", `/element/${meter}/attribute/aria-valuenow`)) > 30, 5_000);
   await shot("03-recording");
+  // Recording is unmistakable: a filled red Stop, REC with its time, a
+  // waveform that grows, the answer framed.
+  assert.match(await session.cmd("GET", `/element/${await session.find('[data-testid="record-toggle"]')}/attribute/class`), /\brecording\b/);
+  assert.match(await session.text(await session.find('[data-testid="rec"]')), /^REC \d:\d\d$/);
+  assert.match(await session.cmd("GET", `/element/${await session.find('[data-testid="answer-area"]')}/attribute/class`), /\blive\b/);
+  const bars = async () => Number(await session.cmd("GET", `/element/${await session.find('[data-testid="live-wave"]')}/attribute/data-bars`));
+  const firstBars = await bars();
+  await waitFor("the waveform to grow", async () => (await bars()) > firstBars, 3_000);
   await speaking;
   await sleep(300);
 
@@ -204,12 +235,28 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await pulse.play(path.join(work, "probe.wav"));
   await sleep(300);
   await shot("04-probe");
+  await checkSmallWindow("follow-up-recording");
+  await click("pause");
+  await session.waitFor('[data-testid="paused"]');
+  await checkSmallWindow("paused");
+  await click("pause");
 
   // A note typed during the round goes with the self-assessment.
   const notes = await session.find("label.note textarea");
   await session.cmd("POST", `/element/${notes}/value`, { text: "Lead with the trade-off" });
 
+  // End round waits for an undo: Undo keeps the round going, the recording
+  // with it; a second End round (End now) ends it at once.
+  await click("finish-round");
+  assert.match(await session.text(await session.waitFor('[data-testid="ending"]')), /^Ending the round in \d s$/);
+  await checkSmallWindow("ending");
+  await press("u");
+  await waitFor("the end taken back", async () => (await session.findAll('[data-testid="ending"]')).length === 0);
+  await sleep(5_500);
+  assert.ok((await session.findAll('[data-testid="question-text"]')).length === 1, "the round goes on after Undo");
+  assert.ok((await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"), "still recording after Undo");
   // End the round: the take closes and the checklist comes up.
+  await click("finish-round");
   await click("finish-round");
   await session.waitFor('[data-testid="save-assessment"]');
   const items = await session.findAll('[data-testid="checklist-item"]');
@@ -363,7 +410,7 @@ test("hands-free in the window: asked aloud, recorded by itself, ended by silenc
   await waitFor("the interviewer asking", async () => (await turnText()) === "Interviewer asking", 5_000);
   const asking = performance.now();
   await waitFor("recording by itself", async () =>
-    (await turnText()) === "Your answer, recording" &&
+    (await turnText()) === "Listening" &&
     (await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"), 30_000);
   const answering = performance.now();
   const notices = await session.cmd("POST", "/execute/sync", {
@@ -374,24 +421,28 @@ test("hands-free in the window: asked aloud, recorded by itself, ended by silenc
   assert.deepEqual(notices, [], "the voice and the microphone worked");
   assert.ok(answering - asking > 1_500, "the question took seconds to say before recording began");
   await shot("14-hands-free-recording");
+  const timerTop = () => session.cmd("POST", "/execute/sync", {
+    script: "return document.querySelector('[data-testid=answer-timer]').getBoundingClientRect().top;", args: [] });
+  const listeningTop = await timerTop();
   assert.equal(await session.cmd("POST", "/execute/sync", { script: "return document.querySelector('[data-testid=hands-free]').checked;", args: [] }), true);
 
   // The answer, then silence: "Moving on in N s", then the follow-up is asked.
   await pulse.play(path.join(work, "answer.wav"));
   await waitFor("the countdown to moving on", async () => /^Moving on in \d s/.test(await turnText()), 8_000);
   await shot("15-hands-free-moving-on");
+  assert.equal(await timerTop(), listeningTop, "the banner's change of words moves nothing");
   const probe = await session.waitFor('[data-testid="probe-text"]', 10_000);
   const firstProbe = await session.text(probe);
   assert.equal(await session.text(await session.find('[data-testid="question-text"]')), question);
-  await waitFor("the follow-up asked, then recorded", async () => (await turnText()) === "Your answer, recording", 30_000);
+  await waitFor("the follow-up asked, then recorded", async () => (await turnText()) === "Listening", 30_000);
 
   // Stay: the countdown stops, and the answer stays the candidate's.
   await pulse.play(path.join(work, "probe.wav"));
   await waitFor("the second countdown", async () => /^Moving on in \d s/.test(await turnText()), 8_000);
   await click("stay");
-  await waitFor("back to answering", async () => (await turnText()) === "Your answer, recording", 2_000);
+  await waitFor("back to answering", async () => (await turnText()) === "Listening", 2_000);
   await sleep(4_000);
-  assert.equal(await turnText(), "Your answer, recording", "staying holds the answer open");
+  assert.equal(await turnText(), "Listening", "staying holds the answer open");
   assert.equal(await session.text(await session.find('[data-testid="probe-text"]')), firstProbe);
 
   // N still moves on at once; H turns hands-free off and the turn goes.
@@ -400,7 +451,8 @@ test("hands-free in the window: asked aloud, recorded by itself, ended by silenc
     const shown = await session.findAll('[data-testid="probe-text"]');
     return shown.length === 0 || (await session.text(shown[0])) !== firstProbe;
   }, 10_000);
-  await waitFor("asked again", async () => ["Interviewer asking", "Your answer, recording"].includes(await turnText()), 10_000);
+  await waitFor("asked again", async () => ["Interviewer asking", "Listening"].includes(await turnText()), 10_000);
+  await checkSmallWindow("hands-free");
   await press("h");
   await waitFor("hands-free off", async () => (await turnText()) === "", 5_000);
 
@@ -455,6 +507,7 @@ test("story bank: after a round its strong answers and not-asked items; a story 
   await waitFor("recording to start", async () => (await session.text(await session.find('[data-testid="record-toggle"]'))).startsWith("Stop"));
   await pulse.play(path.join(work, "answer.wav"));
   await sleep(2_000); // past the seconds that make a question answered, not skipped
+  // End round, then its grace runs out by itself.
   await click("finish-round");
 
   // After the answer: what a strong answer covers, the items the question

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerKey, carriesOn, endedMessage, handsFreeWanted, movesOn, noteKey, roundCommand, typing } from "./round";
+import { answerKey, carriesOn, endedMessage, endingWords, handsFreeWanted, movesOn, noteKey, pushLevel, roundCommand, typing } from "./round";
 
 const at = { run_id: 3, round_number: 2, question_number: 1, probe_number: null, phase: "answering" as const };
 
@@ -86,5 +86,24 @@ describe("the round screen's keys", () => {
     expect(typing({ tagName: "BUTTON" } as unknown as EventTarget)).toBe(false);
     expect(typing(null)).toBe(false);
     expect(typing({ tagName: "SELECT" } as unknown as EventTarget, ["INPUT", "TEXTAREA"])).toBe(false);
+  });
+});
+
+describe("the live waveform", () => {
+  it("keeps the newest readings, the oldest dropped", () => {
+    expect(pushLevel([], 0.5, 3)).toEqual([0.5]);
+    expect(pushLevel([0.1, 0.2, 0.3], 0.4, 3)).toEqual([0.2, 0.3, 0.4]);
+    const before = [0.1];
+    pushLevel(before, 0.2, 3);
+    expect(before).toEqual([0.1]);
+  });
+});
+
+describe("End round's grace", () => {
+  it("counts down in whole seconds, never to zero", () => {
+    expect(endingWords(5000)).toBe("Ending the round in 5 s");
+    expect(endingWords(4001)).toBe("Ending the round in 5 s");
+    expect(endingWords(10)).toBe("Ending the round in 1 s");
+    expect(endingWords(-300)).toBe("Ending the round in 1 s");
   });
 });

@@ -66,3 +66,17 @@ export function typing(target: EventTarget | null, fields: readonly string[] = [
   const tag = (target as { tagName?: unknown } | null)?.tagName;
   return typeof tag === "string" && fields.includes(tag);
 }
+
+/** A level history with one more reading, the oldest dropped past `keep`. */
+export function pushLevel(history: readonly number[], level: number, keep: number): number[] {
+  const next = [...history, level];
+  return next.length > keep ? next.slice(next.length - keep) : next;
+}
+
+/** How long "End round" waits for an undo before the round ends. */
+export const END_ROUND_UNDO_MS = 5000;
+
+/** The pending end of a round, in words: "Ending the round in 4 s". */
+export function endingWords(leftMs: number): string {
+  return `Ending the round in ${Math.max(1, Math.ceil(leftMs / 1000))} s`;
+}

@@ -107,7 +107,7 @@ describe("hands-free", () => {
   });
   it("says whose turn it is, counting down in whole seconds", () => {
     expect(turnWords({ turn: "asking" })).toBe("Interviewer asking");
-    expect(turnWords({ turn: "answering" })).toBe("Your answer, recording");
+    expect(turnWords({ turn: "answering" })).toBe("Listening");
     expect(turnWords({ turn: "moving_on", left_ms: 2001 })).toBe("Moving on in 3 s");
     expect(turnWords({ turn: "moving_on", left_ms: 1 })).toBe("Moving on in 1 s");
     expect(turnWords({ turn: "ended", by: "time_up" })).toBe("Time is up: moving on");

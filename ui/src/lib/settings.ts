@@ -99,7 +99,7 @@ export function turnWords(turn: Turn | null): string | null {
     case "asking":
       return "Interviewer asking";
     case "answering":
-      return "Your answer, recording";
+      return "Listening";
     case "moving_on":
       return `Moving on in ${Math.max(1, Math.ceil(turn.left_ms / 1000))} s`;
     case "yours":
