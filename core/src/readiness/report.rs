@@ -422,11 +422,10 @@ pub fn to_markdown(report: &Report) -> String {
                     _ => format!("{:+.1}", t.slope_per_week),
                 },
             );
-            let proj =
-                c.projection.map_or_else(
-                    || "–".to_owned(),
-                    |p| format!("{:.0} ({:.0}–{:.0}, {} ratings)", p.score, p.low, p.high, p.ratings),
-                );
+            let proj = c.projection.map_or_else(
+                || "–".to_owned(),
+                |p| format!("{:.0} ({:.0}–{:.0}, {} ratings)", p.score, p.low, p.high, p.ratings),
+            );
             let _ = writeln!(md, "| {} | {now} | {trend} | {proj} |", c.name);
         }
         let _ = writeln!(md, "\nPractise next:\n");
