@@ -229,3 +229,20 @@ describe("sentence", () => {
     expect(sentence("")).toBe("");
   });
 });
+
+describe("counts and the When filter", () => {
+  it("say one take, two takes", async () => {
+    const { counted } = await import("./format");
+    expect(counted(1, "take")).toBe("1 take");
+    expect(counted(0, "take")).toBe("0 takes");
+    expect(counted(2, "story", "stories")).toBe("2 stories");
+  });
+  it("keep from the right day", async () => {
+    const { sinceDay } = await import("./format");
+    const now = new Date(2026, 11, 3, 23, 30);
+    expect(sinceDay("", now)).toBe("");
+    expect(sinceDay("today", now)).toBe("2026-12-03");
+    expect(sinceDay("week", now)).toBe("2026-11-27");
+    expect(sinceDay("month", now)).toBe("2026-11-04");
+  });
+});

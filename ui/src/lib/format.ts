@@ -178,3 +178,17 @@ export function sentence(phrase: string): string {
   const capital = text[0].toUpperCase() + text.slice(1);
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
+
+/** A count with its noun: "1 take", "3 takes". */
+export function counted(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
+}
+
+/** The first day (YYYY-MM-DD, local) a "When" filter keeps: "" keeps all. */
+export function sinceDay(when: "" | "today" | "week" | "month", now = new Date()): string {
+  if (!when) return "";
+  const days = when === "today" ? 0 : when === "week" ? 6 : 29;
+  const d = new Date(now.getFullYear(), now.getMonth(), now.getDate() - days);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
