@@ -261,6 +261,47 @@ fn report_from_a_rated_round_in_a_real_store() {
 }
 
 #[test]
+fn today_offers_a_warm_up_first_then_the_questions_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Session::open(dir.path(), Arc::new(ManualClock::new())).unwrap();
+    let today = day("2026-11-30");
+    let report = |s: &Session| build(s.catalog(), &History::load(s.store()).unwrap(), today, None, 1);
+
+    // Nothing rated: a warm-up of the first question of three kinds of round, nothing due.
+    let t = mockloop_core::readiness::today::today(s.catalog(), &report(&s), None).unwrap();
+    assert_eq!(t.due, None);
+    let warm = t.warm_up.unwrap();
+    assert_eq!(warm.loop_id, "microsoft-pm", "the first loop, with none rehearsed");
+    let lp = s.catalog().get("microsoft-pm").unwrap().clone();
+    let kinds: Vec<&str> = warm.question_ids.iter().map(|id| lp.question(id).unwrap().kind.as_str()).collect();
+    assert_eq!(kinds.len(), 3);
+    assert!(kinds[0] != kinds[1] && kinds[1] != kinds[2] && kinds[0] != kinds[2], "{kinds:?}");
+    // Its minutes are its run's clocks.
+    let plan = mockloop_core::rehearsal::RunPlan::practice(&lp, &warm.question_ids, 0).unwrap();
+    let ms: i64 = plan.rounds.iter().map(|r| r.round_ms).sum();
+    assert_eq!(i64::from(warm.minutes), (ms + 59_999) / 60_000);
+    assert!(!warm.competencies.is_empty());
+
+    // The PMM loop asked for by name, rated once: its most urgent questions are due.
+    let view = s.start("microsoft-pmm", None, false, 2).unwrap();
+    s.act(Action::Next).unwrap();
+    s.act(Action::FinishRound).unwrap();
+    let ratings: Vec<Rating> =
+        view.checklist.iter().map(|i| Rating { item_id: i.id.clone(), competency: String::new(), rating: 2 }).collect();
+    s.save_assessment(None, &ratings, &[], "").unwrap();
+    let r = report(&s);
+    let t = mockloop_core::readiness::today::today(s.catalog(), &r, Some("microsoft-pmm")).unwrap();
+    let due = t.due.expect("questions are due once something is rated");
+    let pmm = r.loops.iter().find(|l| l.id == "microsoft-pmm").unwrap();
+    let urgent: Vec<&str> = pmm.next.iter().take(3).map(|n| n.question_id.as_str()).collect();
+    assert_eq!(due.question_ids, urgent);
+    assert_eq!(due.loop_title, "Microsoft Product Marketing Manager loop");
+    // An unknown loop falls back to the first.
+    let t = mockloop_core::readiness::today::today(s.catalog(), &r, Some("gone")).unwrap();
+    assert_eq!(t.warm_up.unwrap().loop_id, "microsoft-pm");
+}
+
+#[test]
 fn practice_run_asks_exactly_the_chosen_questions() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = Session::open(dir.path(), Arc::new(ManualClock::new())).unwrap();

@@ -166,6 +166,52 @@ fn a_run_closed_halfway_resumes_where_it_stopped() {
 }
 
 #[test]
+fn a_run_set_aside_is_not_offered_and_comes_back_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = ManualClock::new();
+    let mut s = session(dir.path(), &clock);
+    let first = s.start("microsoft-pm", None, false, 3).unwrap();
+    clock.advance(Duration::from_secs(100));
+    s.save_active().unwrap();
+    // The active run is offered with where it stands now.
+    let offered = s.resumable().unwrap();
+    assert_eq!(offered.len(), 1);
+    let at = offered[0].at.clone().expect("where it stopped");
+    assert_eq!((at.round_number, at.round_count, at.round_title.as_str()), (1, 5, "Phone screen"));
+    assert_eq!(at.round_timer.remaining_ms, at.round_timer.budget_ms - 100_000);
+
+    // A second run; the first, closed, is read back from its saved state.
+    let second = s.start("microsoft-pmm", None, false, 4).unwrap();
+    let offered = s.resumable().unwrap();
+    assert_eq!(offered.iter().map(|r| r.run.id).collect::<Vec<_>>(), vec![second.run_id, first.run_id]);
+    assert_eq!(offered[1].at.as_ref().unwrap().round_timer.remaining_ms, at.round_timer.remaining_ms);
+
+    // Set aside: no longer offered, still stored; the active one is closed first.
+    s.set_aside(second.run_id, true).unwrap();
+    assert!(s.view().is_none(), "the run set aside is no longer the active one");
+    assert_eq!(s.resumable().unwrap().iter().map(|r| r.run.id).collect::<Vec<_>>(), vec![first.run_id]);
+    assert_eq!(s.store().recent_runs(5).unwrap().len(), 2, "nothing is deleted");
+    // Undo: back, as it was.
+    s.set_aside(second.run_id, false).unwrap();
+    assert_eq!(s.resumable().unwrap().len(), 2);
+    assert_eq!(s.resume(second.run_id).unwrap().loop_id, "microsoft-pmm");
+
+    // A finished run, or none, cannot be set aside.
+    assert!(matches!(s.set_aside(999, true), Err(SessionError::Store(StoreError::NotFound(_)))));
+    // A run whose saved state cannot be read is still offered, to be set aside.
+    drop(s);
+    let conn = rusqlite_check::open(&dir.path().join(DB_FILE));
+    conn.execute("UPDATE runs SET state = '{' WHERE id = ?1", [first.run_id]).unwrap();
+    drop(conn);
+    let mut s = session(dir.path(), &clock);
+    let offered = s.resumable().unwrap();
+    let broken = offered.iter().find(|r| r.run.id == first.run_id).unwrap();
+    assert!(broken.at.is_none());
+    s.set_aside(first.run_id, true).unwrap();
+    assert_eq!(s.resumable().unwrap().len(), 1);
+}
+
+#[test]
 fn assessment_is_saved_in_one_transaction_and_validated() {
     let dir = tempfile::tempdir().unwrap();
     let clock = ManualClock::new();

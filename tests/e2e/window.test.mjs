@@ -168,6 +168,14 @@ test("rehearse a PM round: answer and probe recorded, self-assessed, replayed", 
   await session.waitFor('[data-testid="dashboard-empty"]');
   await waitFor("the days left", async () => /\b10 days to your interview/.test(await session.text(await session.find('[data-testid="days-left"]'))));
   await shot("01c-progress-empty");
+  // A sample dashboard, made in memory: shown, said to be sample, left.
+  await click("see-sample");
+  await session.waitFor('[data-testid="sample-banner"]');
+  const sampleScore = await session.text(await session.waitFor('[data-testid="readiness-score"]'));
+  assert.match(sampleScore, /^\d+$/, "the sample has a readiness figure");
+  await shot("01d-progress-sample");
+  await session.click(await session.find('[data-testid="sample-banner"] button'));
+  await session.waitFor('[data-testid="dashboard-empty"]');
   await click("nav-home");
 
   await click("start-loop", '[data-testid="loop-card-microsoft-pm"]');

@@ -6,6 +6,7 @@
 //! - `report`: both, assembled from the stored history into the one
 //!   [`Report`] the dashboard and `mockloop report` show.
 //! - `run_report`: one run written up for a mentor (Markdown or HTML).
+//! - `today`: what the home screen offers first (due practice, a warm-up).
 //!
 //! Nothing here writes: it reads the store through `History::load` and
 //! computes.
@@ -14,5 +15,6 @@ pub mod model;
 pub mod report;
 pub mod run_report;
 pub mod schedule;
+pub mod today;
 
 pub use report::{build, to_markdown, History, Report};

@@ -14,6 +14,7 @@ pub use stories::{StoryDetail, StoryTake};
 use crate::audio::{Outcome, TakeSummary};
 use crate::clock::Clock;
 use crate::lock::{DataLock, LockError};
+use crate::logging::LogErr;
 use crate::loops::{Catalog, ChecklistItem, Loop};
 use crate::paths;
 use crate::rehearsal::{format_remaining, Phase, PlanError, Rehearsal, RunEvent, RunPlan, Thresholds, Timer};
@@ -104,6 +105,17 @@ pub struct CompetencyRef {
     pub id: String,
     /// Human name.
     pub name: String,
+}
+
+/// An unfinished run as the home screen offers it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Resumable {
+    /// The run.
+    pub run: crate::store::RunSummary,
+    /// Where it stopped (its clocks as saved); `None` when its saved state
+    /// cannot be read or its loop is gone: it can still be set aside.
+    pub at: Option<RunView>,
 }
 
 /// Everything the round screen shows about the active run.
@@ -750,6 +762,37 @@ impl Session {
     /// Deletes a take: its row, its file and its peaks, together.
     pub fn delete_take(&mut self, take_id: i64) -> Result<()> {
         takes::delete(&mut self.store, &self.data_dir, take_id)?;
+        Ok(())
+    }
+
+    /// Every unfinished run not set aside, most recently touched first,
+    /// each with where it stopped: the round, the question, the time left.
+    pub fn resumable(&self) -> Result<Vec<Resumable>> {
+        let runs = self.store.unfinished_runs()?;
+        Ok(runs
+            .into_iter()
+            .map(|run| {
+                let at = match self.active.as_ref() {
+                    Some(active) if active.run_id == run.id => self.view(),
+                    _ => self.store.load_state(run.id).log_warn().and_then(|engine| {
+                        let lp = self.catalog.get(&engine.plan().loop_id)?;
+                        Some(build_view(lp, run.id, &engine, Duration::ZERO))
+                    }),
+                };
+                Resumable { run, at }
+            })
+            .collect())
+    }
+
+    /// Sets an unfinished run aside (it is no longer offered for resuming;
+    /// its takes and ratings stay), or takes it back: the undo. Setting the
+    /// active run aside saves and closes it first.
+    pub fn set_aside(&mut self, run_id: i64, aside: bool) -> Result<()> {
+        if aside && self.active.as_ref().is_some_and(|a| a.run_id == run_id) {
+            self.save_active()?;
+            self.active = None;
+        }
+        self.store.set_aside(run_id, aside, self.clock.wall())?;
         Ok(())
     }
 

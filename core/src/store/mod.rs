@@ -283,6 +283,16 @@ impl Store {
         Ok(store)
     }
 
+    /// A database in memory, migrated, that no file backs: for sample
+    /// history shown and thrown away (the window's "See a sample dashboard").
+    pub fn in_memory() -> Result<Self> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|e| classify(&path, e))?;
+        let mut store = Self { conn, path };
+        store.migrate(0)?;
+        Ok(store)
+    }
+
     /// Opens the data folder's database for reading only, without its lock:
     /// nothing is created, migrated or switched, so a report can run beside
     /// a window that has the folder open. A folder with no database reads
@@ -613,6 +623,23 @@ impl Store {
             .collect()
     }
 
+    /// Sets an unfinished run aside (`true`), so it is no longer offered
+    /// for resuming, or takes it back (`false`). Its answers, takes and
+    /// ratings stay. A finished run, or one that does not exist, is an error.
+    pub fn set_aside(&mut self, run_id: i64, aside: bool, at: DateTime<Utc>) -> Result<()> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE runs SET set_aside_at = CASE WHEN ?2 THEN ?3 ELSE NULL END WHERE id = ?1 AND finished_at IS NULL",
+                rusqlite::params![run_id, aside, stamp(at)],
+            )
+            .map_err(|e| self.sql(e))?;
+        if changed == 0 {
+            return Err(StoreError::NotFound(format!("unfinished run {run_id}")));
+        }
+        Ok(())
+    }
+
     /// One run, as listed on the home screen.
     pub fn run_summary(&self, run_id: i64) -> Result<RunSummary> {
         self.conn
@@ -622,13 +649,14 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("run {run_id}")))
     }
 
-    /// Every run not finished yet, most recently touched first: all of
-    /// them are offered for resuming, however many there are.
+    /// Every run not finished yet and not set aside, most recently touched
+    /// first: all of them are offered for resuming, however many there are.
     pub fn unfinished_runs(&self) -> Result<Vec<RunSummary>> {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT {RUN_COLUMNS} FROM runs WHERE finished_at IS NULL ORDER BY updated_at DESC, id DESC"
+                "SELECT {RUN_COLUMNS} FROM runs WHERE finished_at IS NULL AND set_aside_at IS NULL
+                 ORDER BY updated_at DESC, id DESC"
             ))
             .map_err(|e| self.sql(e))?;
         let rows = stmt

@@ -226,6 +226,11 @@ pub const MIGRATIONS: &[&str] = &[
         INSERT INTO transcript_search(rowid, text) VALUES (new.take_id, new.text);
     END;
     "#,
+    // 8: an unfinished run can be set aside (no longer offered for
+    // resuming, its takes and ratings kept), and taken back.
+    r#"
+    ALTER TABLE runs ADD COLUMN set_aside_at TEXT;   -- RFC 3339, NULL unless set aside
+    "#,
 ];
 
 /// The migrations that rebuild a table other tables point at: they run

@@ -7,14 +7,15 @@ use crate::events::{self, TakeAnalyzed};
 use crate::state::{begin_run, blocking, booth, check_ids, check_len, session_blocking};
 use mockloop_core::booth::Notice;
 use mockloop_core::loops::Loop;
+use mockloop_core::readiness::today::Today;
 use mockloop_core::readiness::{self, History, Report};
 use mockloop_core::rehearsal::Thresholds;
-use mockloop_core::session::{Action, RunView, Session, Update};
+use mockloop_core::session::{Action, Resumable, RunView, Session, Update};
 use mockloop_core::store::{Draft, Rating, RoundResult, RunSummary};
 use serde::Serialize;
 use tauri::AppHandle;
 
-/// Finished runs listed on the home screen (every unfinished one is listed).
+/// Finished runs listed on the home screen (every resumable one is listed).
 const RECENT_FINISHED: usize = 10;
 
 /// What the home screen shows.
@@ -22,7 +23,9 @@ const RECENT_FINISHED: usize = 10;
 pub struct Home {
     loops: Vec<Loop>,
     problems: Vec<String>,
-    /// Every unfinished run, then the most recent finished ones.
+    /// Every unfinished run not set aside, with where it stopped.
+    resumable: Vec<Resumable>,
+    /// The most recent finished runs.
     recent_runs: Vec<RunSummary>,
     active: Option<RunView>,
     /// The interview date (YYYY-MM-DD), shared with the CLI's report.
@@ -39,13 +42,12 @@ pub async fn list_loops(app: AppHandle) -> CommandResult<Home> {
 /// the page itself (see `bootstrap`), so the home screen paints without
 /// asking; `list_loops` gives it again afterwards.
 pub fn home(s: &Session) -> CommandResult<Home> {
-    let mut runs = s.store().unfinished_runs()?;
     let recent = s.store().recent_runs(RECENT_FINISHED * 4)?;
-    runs.extend(recent.into_iter().filter(|r| r.finished_at.is_some()).take(RECENT_FINISHED));
     Ok(Home {
         loops: s.catalog().loops.clone(),
         problems: s.catalog().problems.iter().map(ToString::to_string).collect(),
-        recent_runs: runs,
+        resumable: s.resumable()?,
+        recent_runs: recent.into_iter().filter(|r| r.finished_at.is_some()).take(RECENT_FINISHED).collect(),
         active: s.view(),
         target_date: s.store().target_date()?,
     })
@@ -82,6 +84,52 @@ pub async fn dashboard(app: AppHandle, weeks: Option<usize>) -> CommandResult<Re
         Ok(readiness::build(&catalog, &history, today, target, weeks.unwrap_or(12).clamp(1, 520)))
     })
     .await
+}
+
+/// The dashboard over sample history (`mockloop demo-data`'s eight weeks
+/// ending today), made in memory and thrown away: what Progress looks like
+/// before weeks of one's own practice. Nothing is written anywhere.
+#[tauri::command]
+#[specta::specta]
+pub async fn sample_dashboard(app: AppHandle) -> CommandResult<Report> {
+    blocking(app, move |app| {
+        let (catalog, today) = booth(app).with_session(|s| {
+            Ok::<_, CommandError>((s.catalog().clone(), s.clock().wall().with_timezone(&chrono::Local).date_naive()))
+        })?;
+        let mut store = mockloop_core::store::Store::in_memory()?;
+        let options = mockloop_core::demo::DemoOptions { weeks: 8, seed: 1, end: today };
+        mockloop_core::demo::generate(&mut store, &catalog, options, false)
+            .map_err(|e| CommandError::internal(e.to_string()))?;
+        let history = History::load(&store)?;
+        Ok(readiness::build(&catalog, &history, today, Some(today + chrono::Days::new(21)), 12))
+    })
+    .await
+}
+
+/// What Home offers first: the practice due today for the loop last
+/// rehearsed, and a warm-up. Read under the lock, computed after it.
+#[tauri::command]
+#[specta::specta]
+pub async fn today(app: AppHandle) -> CommandResult<Option<Today>> {
+    blocking(app, move |app| {
+        let (catalog, history, target, today, last) = booth(app).with_session(|s| {
+            let history = History::load(s.store())?;
+            let today = s.clock().wall().with_timezone(&chrono::Local).date_naive();
+            let last = s.store().recent_runs(1)?.into_iter().next().map(|r| r.loop_id);
+            Ok::<_, CommandError>((s.catalog().clone(), history, s.store().target_date()?, today, last))
+        })?;
+        let report = readiness::build(&catalog, &history, today, target, 1);
+        Ok(readiness::today::today(&catalog, &report, last.as_deref()))
+    })
+    .await
+}
+
+/// Sets an unfinished run aside (Home no longer offers it; its takes and
+/// ratings stay), or takes it back (`aside: false`, the undo).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_aside_run(app: AppHandle, run_id: i64, aside: bool) -> CommandResult<()> {
+    session_blocking(app, move |s| Ok(s.set_aside(run_id, aside)?)).await
 }
 
 /// "Practise now": a short run of exactly these questions.

@@ -39,6 +39,22 @@ export const commands = {
 	 *  Read under the lock, computed after it is released.
 	 */
 	dashboard: (weeks: number | null) => __TAURI_INVOKE<Report>("dashboard", { weeks }),
+	/**
+	 *  What Home offers first: the practice due today for the loop last
+	 *  rehearsed, and a warm-up. Read under the lock, computed after it.
+	 */
+	today: () => __TAURI_INVOKE<Today | null>("today"),
+	/**
+	 *  The dashboard over sample history (`mockloop demo-data`'s eight weeks
+	 *  ending today), made in memory and thrown away: what Progress looks like
+	 *  before weeks of one's own practice. Nothing is written anywhere.
+	 */
+	sampleDashboard: () => __TAURI_INVOKE<Report>("sample_dashboard"),
+	/**
+	 *  Sets an unfinished run aside (Home no longer offers it; its takes and
+	 *  ratings stay), or takes it back (`aside: false`, the undo).
+	 */
+	setAsideRun: (runId: number, aside: boolean) => __TAURI_INVOKE<null>("set_aside_run", { runId, aside }),
 	about: () => __TAURI_INVOKE<About>("about"),
 	/**
 	 *  The window calls this once the home screen is interactive. With
@@ -538,7 +554,9 @@ export type HandsFreeTurn = TurnNow;
 export type Home = {
 	loops: Loop[],
 	problems: string[],
-	/**  Every unfinished run, then the most recent finished ones. */
+	/**  Every unfinished run not set aside, with where it stopped. */
+	resumable: Resumable[],
+	/**  The most recent finished runs. */
 	recent_runs: RunSummary[],
 	active: RunView | null,
 	/**  The interview date (YYYY-MM-DD), shared with the CLI's report. */
@@ -884,6 +902,17 @@ export type Report = {
 	loops: LoopReport[],
 };
 
+/**  An unfinished run as the home screen offers it. */
+export type Resumable = {
+	/**  The run. */
+	run: RunSummary,
+	/**
+	 *  Where it stopped (its clocks as saved); `None` when its saved state
+	 *  cannot be read or its loop is gone: it can still be set aside.
+	 */
+	at: RunView | null,
+};
+
 /**  One interview of the loop. */
 export type Round = {
 	/**  Identifier, unique within the loop. */
@@ -1175,6 +1204,20 @@ export type StoryTake = {
 	mean_rating: number | null,
 };
 
+/**  A short run the home screen can start at once. */
+export type Suggestion = {
+	/**  The loop. */
+	loop_id: string,
+	/**  Its title. */
+	loop_title: string,
+	/**  The questions, in the order asked. */
+	question_ids: string[],
+	/**  The names of the competencies they practise, in loop order. */
+	competencies: string[],
+	/**  Minutes on the run's clocks (rounded up). */
+	minutes: number,
+};
+
 /**
  *  A take's delivery was analysed (or found unreadable): its row, with the
  *  measures.
@@ -1281,6 +1324,17 @@ export type TimerView = {
 	label: string,
 	/**  Whether time is past the budget. */
 	overtime: boolean,
+};
+
+/**  Today's two offers for one loop. */
+export type Today = {
+	/**
+	 *  The most urgent questions by FSRS; `None` before anything of the
+	 *  loop was rated (nothing is due yet).
+	 */
+	due: Suggestion | null,
+	/**  The first question of each of the loop's first three kinds of round. */
+	warm_up: Suggestion | null,
 };
 
 /**

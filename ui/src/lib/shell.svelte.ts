@@ -62,6 +62,12 @@ export class Shell implements Notices {
     }
   }
 
+  /** Sets an unfinished run aside (Home stops offering it) or takes it back; a failure is thrown for the caller to say. */
+  async setAside(runId: number, aside: boolean): Promise<void> {
+    await commands.setAsideRun(runId, aside);
+    await this.refresh();
+  }
+
   /** The database was damaged: set it aside (nothing is deleted) and go on. */
   async startFresh(): Promise<void> {
     try {
