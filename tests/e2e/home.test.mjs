@@ -24,7 +24,8 @@ let session;
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app} is missing`);
   pulse = await startPulse(mkdtempSync(path.join(tmpdir(), "mockloop-e2e-home-pulse-")));
-  harness = await startHarness({ display: process.env.E2E_DISPLAY ?? ":99", env: pulse.env });
+  // A display and port of its own: node runs the e2e files side by side.
+  harness = await startHarness({ display: process.env.E2E_HOME_DISPLAY ?? ":93", port: 4344, env: pulse.env });
   execFileSync("espeak-ng", ["-w", path.join(work, "answer.wav"), "I would start from the customer, an admin who has to roll the feature out safely, and measure adoption weekly."]);
   session = await Session.start(harness.base, app, ["--data-dir", dataDir]);
 });
